@@ -1,0 +1,228 @@
+//! `site-config.yaml`: the site's languages, address, theme and output.
+
+use std::path::{Path, PathBuf};
+
+use icu_locale_core::Locale;
+use serde::Deserialize;
+
+use crate::content::yaml::{self, Locator};
+use crate::diagnostics::{Error, Errors, Place, Problem};
+
+/// The name of the configuration file at the root of a site.
+pub const CONFIG_FILE: &str = "site-config.yaml";
+
+/// Writing direction of a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Left to right.
+    Ltr,
+    /// Right to left.
+    Rtl,
+}
+
+impl Direction {
+    /// The value of an HTML `dir` attribute.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+
+    /// The direction of a language code when none is given: right to left for the scripts
+    /// that are written so (as mdBook's `realized_text_direction`).
+    pub fn of(locale: &Locale) -> Direction {
+        const RTL: [&str; 10] = ["ar", "fa", "ur", "he", "ps", "sd", "ug", "yi", "dv", "ckb"];
+        let script = locale.id.script.map(|s| s.to_string());
+        match script.as_deref() {
+            Some("Arab" | "Hebr" | "Thaa" | "Syrc" | "Nkoo" | "Adlm" | "Rohg") => Direction::Rtl,
+            Some(_) => Direction::Ltr,
+            None if RTL.contains(&locale.id.language.as_str()) => Direction::Rtl,
+            None => Direction::Ltr,
+        }
+    }
+}
+
+/// A language of the site.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// Its BCP 47 code, as written in the configuration and used in URLs.
+    pub code: String,
+    /// Its name in itself ("Français", "العربية").
+    pub name: String,
+    /// Its writing direction.
+    pub direction: Direction,
+    /// Its locale, for dates and times.
+    pub locale: Locale,
+}
+
+/// The site's configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the site is published, always ending with `/`.
+    pub base_url: String,
+    /// The languages, in the order of the language switcher; the default one first.
+    pub languages: Vec<Language>,
+    /// The theme's name.
+    pub theme: String,
+    /// The output folder, relative to the site's root unless absolute.
+    pub output_dir: PathBuf,
+    /// Whether HTML is minified.
+    pub minify: bool,
+    /// Whether raw HTML written in Markdown is kept.
+    pub raw_html: bool,
+}
+
+impl Config {
+    /// The default language.
+    pub fn default_language(&self) -> &Language {
+        &self.languages[0]
+    }
+
+    /// The language with this code, if the site has it.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The base URL with another address in place of the configured one (`--base-url`).
+    pub fn with_base_url(mut self, base_url: &str) -> Result<Config, Errors> {
+        self.base_url = normalise_base_url(base_url)
+            .ok_or_else(|| {
+                Error::new(
+                    Place::file("--base-url"),
+                    Problem::BadBaseUrl(base_url.into()),
+                )
+            })?
+            .to_string();
+        Ok(self)
+    }
+
+    /// Reads and checks `site-config.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Config, Errors> {
+        let file = PathBuf::from(CONFIG_FILE);
+        let text = yaml::read_text(root, &file)?;
+        let raw: ConfigFile = yaml::parse(&text, &file, 0)?;
+        let locator = Locator::new(&text, 0);
+        let at = |path: &str| locator.place(&file, path);
+        let mut errors = Errors::default();
+
+        let base_url = normalise_base_url(&raw.base_url).unwrap_or_else(|| {
+            errors.push(at("base_url"), Problem::BadBaseUrl(raw.base_url.clone()));
+            String::new()
+        });
+        if raw.languages.is_empty() {
+            errors.push(at("languages"), Problem::NoLanguages);
+        }
+        let mut languages: Vec<Language> = Vec::new();
+        for (i, entry) in raw.languages.iter().enumerate() {
+            let place = at(&format!("languages.{i}.code"));
+            if languages.iter().any(|l| l.code == entry.code) {
+                errors.push(place, Problem::DuplicateLanguage(entry.code.clone()));
+                continue;
+            }
+            let Ok(locale) = entry.code.parse::<Locale>() else {
+                errors.push(place, Problem::BadLanguageCode(entry.code.clone()));
+                continue;
+            };
+            if entry.code.contains('/') || entry.code.contains('.') || entry.code.is_empty() {
+                errors.push(place, Problem::BadLanguageCode(entry.code.clone()));
+                continue;
+            }
+            languages.push(Language {
+                code: entry.code.clone(),
+                name: entry.name.clone(),
+                direction: entry.direction.unwrap_or_else(|| Direction::of(&locale)),
+                locale,
+            });
+        }
+        match languages
+            .iter()
+            .position(|l| l.code == raw.default_language)
+        {
+            Some(i) => {
+                let default = languages.remove(i);
+                languages.insert(0, default);
+            }
+            None if languages.len() == raw.languages.len() => errors.push(
+                at("default_language"),
+                Problem::DefaultLanguageNotListed(raw.default_language.clone()),
+            ),
+            None => {}
+        }
+        errors.into_result()?;
+        Ok(Config {
+            base_url,
+            languages,
+            theme: raw.theme,
+            output_dir: raw.output_dir,
+            minify: raw.minify,
+            raw_html: raw.markdown.raw_html,
+        })
+    }
+}
+
+/// An absolute http(s) URL ending with `/`, or `None`.
+fn normalise_base_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    base_url: String,
+    default_language: String,
+    languages: Vec<LanguageEntry>,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_output")]
+    output_dir: PathBuf,
+    #[serde(default)]
+    minify: bool,
+    #[serde(default)]
+    markdown: MarkdownOptions,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageEntry {
+    code: String,
+    name: String,
+    direction: Option<Direction>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarkdownOptions {
+    #[serde(default = "yes")]
+    raw_html: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions { raw_html: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+fn default_output() -> PathBuf {
+    "public".into()
+}

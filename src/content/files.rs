@@ -1,0 +1,249 @@
+//! Finding and reading the content files of a site.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use super::frontmatter;
+use super::yaml::{self, Locator};
+use super::{Located, PageMatter, SpeakerMatter};
+use crate::config::Config;
+use crate::diagnostics::{Error, Errors, Place, Problem, Warning};
+
+/// A Markdown file of one language, with its front matter parsed.
+#[derive(Debug)]
+pub struct MarkdownFile<T> {
+    /// The file, relative to the site's root.
+    pub file: PathBuf,
+    /// The part of the file name before the language: a speaker id or a page name.
+    pub name: String,
+    /// The language code.
+    pub lang: String,
+    /// The front matter.
+    pub front: T,
+    /// The Markdown body.
+    pub body: String,
+    /// Where each front-matter value is.
+    pub locator: Locator,
+}
+
+impl<T> MarkdownFile<T> {
+    /// The place of a front-matter value.
+    pub fn place(&self, path: &str) -> Place {
+        self.locator.place(&self.file, path)
+    }
+}
+
+/// Front matter of a kind of Markdown file, and the keys it knows.
+pub trait FrontMatter: DeserializeOwned {
+    /// The keys the content model defines; others are reported as warnings.
+    const KEYS: &'static [&'static str];
+}
+
+impl FrontMatter for SpeakerMatter {
+    const KEYS: &'static [&'static str] = &["name", "honorific", "role", "organisation", "photo"];
+}
+
+impl FrontMatter for PageMatter {
+    const KEYS: &'static [&'static str] = &["title", "menu", "slug"];
+}
+
+/// Reads and parses one YAML file.
+pub fn load_yaml<T: DeserializeOwned>(root: &Path, file: &Path) -> Result<Located<T>, Error> {
+    let text = yaml::read_text(root, file)?;
+    let value = yaml::parse(&text, file, 0)?;
+    Ok(Located {
+        file: file.to_path_buf(),
+        value,
+        locator: Locator::new(&text, 0),
+    })
+}
+
+/// Reads every `NAME.LANG.md` of a content folder (a missing folder has none).
+pub fn load_markdown<T: FrontMatter>(
+    root: &Path,
+    folder: &str,
+    config: &Config,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<MarkdownFile<T>>, Errors> {
+    let mut errors = Errors::default();
+    let mut files: Vec<MarkdownFile<T>> = Vec::new();
+    for file in list_folder(root, Path::new(folder), &mut errors) {
+        let Some((name, lang)) = name_and_language(&file, config) else {
+            if is_markdown(&file) {
+                warnings.push(Warning {
+                    place: Place::file(&file),
+                    message: "the language in the file name is not one of the site's \
+                              languages; the file is ignored"
+                        .into(),
+                });
+            }
+            continue;
+        };
+        if let Some(first) = files.iter().find(|f| f.name == name && f.lang == lang) {
+            errors.push(
+                Place::file(&file),
+                Problem::DuplicateId {
+                    id: format!("{name}.{lang}"),
+                    first: first.file.display().to_string(),
+                },
+            );
+            continue;
+        }
+        match read_markdown::<T>(root, &file, name, lang, warnings) {
+            Ok(markdown) => files.push(markdown),
+            Err(e) => errors.0.push(e),
+        }
+    }
+    errors.into_result()?;
+    Ok(files)
+}
+
+fn read_markdown<T: FrontMatter>(
+    root: &Path,
+    file: &Path,
+    name: String,
+    lang: String,
+    warnings: &mut Vec<Warning>,
+) -> Result<MarkdownFile<T>, Error> {
+    let text = yaml::read_text(root, file)?;
+    let split = frontmatter::split(&text, file)?;
+    let keys: BTreeMap<String, serde_yaml::Value> =
+        yaml::parse(split.yaml, file, split.yaml_first_line)?;
+    let locator = Locator::new(split.yaml, split.yaml_first_line);
+    for key in keys.keys().filter(|k| !T::KEYS.contains(&k.as_str())) {
+        warnings.push(Warning {
+            place: locator.place(file, key),
+            message: format!(
+                "unknown front-matter key `{key}` is ignored (known keys: {})",
+                T::KEYS.join(", ")
+            ),
+        });
+    }
+    let front = yaml::parse(split.yaml, file, split.yaml_first_line)?;
+    Ok(MarkdownFile {
+        file: file.to_path_buf(),
+        name,
+        lang,
+        front,
+        body: split.body.to_string(),
+        locator,
+    })
+}
+
+/// `content/i18n/LANG.yaml`: flat maps of interface strings.
+pub fn load_strings(
+    root: &Path,
+    config: &Config,
+    warnings: &mut Vec<Warning>,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>, Errors> {
+    let mut errors = Errors::default();
+    let mut strings = BTreeMap::new();
+    for file in list_folder(root, Path::new("content/i18n"), &mut errors) {
+        if file.extension().and_then(|e| e.to_str()) != Some("yaml") {
+            continue;
+        }
+        let lang = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if config.language(&lang).is_none() {
+            warnings.push(Warning {
+                place: Place::file(&file),
+                message: format!("`{lang}` is not a language of the site; the file is ignored"),
+            });
+            continue;
+        }
+        match load_yaml::<BTreeMap<String, String>>(root, &file) {
+            Ok(located) => {
+                strings.insert(lang, located.value);
+            }
+            Err(e) => errors.0.push(e),
+        }
+    }
+    errors.into_result()?;
+    Ok(strings)
+}
+
+/// Every file under `content/static/`, relative to it, in a stable order.
+pub fn list_statics(root: &Path) -> Result<Vec<PathBuf>, Errors> {
+    let folder = root.join("content/static");
+    let mut errors = Errors::default();
+    let mut statics = Vec::new();
+    if !folder.is_dir() {
+        return Ok(statics);
+    }
+    for entry in WalkDir::new(&folder).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && !is_temporary(entry.path()) => {
+                if let Ok(relative) = entry.path().strip_prefix(&folder) {
+                    statics.push(relative.to_path_buf());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().unwrap_or(&folder);
+                let relative = path.strip_prefix(root).unwrap_or(path);
+                errors.push(Place::file(relative), Problem::Unreadable(e.to_string()));
+            }
+        }
+    }
+    errors.into_result()?;
+    Ok(statics)
+}
+
+/// The files of a content folder (not its subfolders), relative to the root, sorted.
+fn list_folder(root: &Path, folder: &Path, errors: &mut Errors) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(root.join(folder)) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            errors.push(Place::file(folder), Problem::Unreadable(e.to_string()));
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| root.join(folder).join(e.file_name()).is_file())
+        .map(|e| folder.join(e.file_name()))
+        .filter(|p| !is_temporary(p))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Editors' backups and swap files, and hidden files, which are never content.
+pub fn is_temporary(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+fn is_markdown(file: &Path) -> bool {
+    file.extension().and_then(|e| e.to_str()) == Some("md")
+}
+
+/// `varol-dur.fr.md` → (`varol-dur`, `fr`); a name without a language is in the default one.
+fn name_and_language(file: &Path, config: &Config) -> Option<(String, String)> {
+    if !is_markdown(file) {
+        return None;
+    }
+    let stem = file.file_stem()?.to_str()?;
+    match stem.rsplit_once('.') {
+        Some((name, lang)) => config
+            .language(lang)
+            .map(|l| (name.to_string(), l.code.clone())),
+        None => Some((stem.to_string(), config.default_language().code.clone())),
+    }
+}

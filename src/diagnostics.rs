@@ -1,0 +1,273 @@
+//! Errors and warnings of a build, each with the place in the site's files it came from.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where something is in the site's sources: a file relative to the site's root and, when
+/// known, a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    /// The file, relative to the site's root.
+    pub file: PathBuf,
+    /// Line and column, both 1-based.
+    pub position: Option<(usize, usize)>,
+}
+
+impl Place {
+    /// The whole file, with no line.
+    pub fn file(file: impl Into<PathBuf>) -> Place {
+        Place {
+            file: file.into(),
+            position: None,
+        }
+    }
+
+    /// A line and column of a file.
+    pub fn at(file: impl Into<PathBuf>, line: usize, column: usize) -> Place {
+        Place {
+            file: file.into(),
+            position: Some((line, column)),
+        }
+    }
+
+    /// The line, when known.
+    pub fn line(&self) -> Option<usize> {
+        self.position.map(|(line, _)| line)
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = self.file.display().to_string().replace('\\', "/");
+        match self.position {
+            Some((line, column)) => write!(f, "{file}:{line}:{column}"),
+            None => write!(f, "{file}"),
+        }
+    }
+}
+
+/// What is wrong with a site: one variant per rule of the content model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    #[error("the file is not valid UTF-8 text")]
+    InvalidUtf8,
+    #[error("{0}")]
+    Yaml(String),
+    #[error("the file is empty")]
+    EmptyFile,
+    #[error("unknown key `{key}`")]
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+        expected: Vec<&'static str>,
+    },
+    #[error("the front matter opened on line 1 is never closed by a `---` line")]
+    FrontMatterNotClosed,
+    #[error("the file has no front matter (a block between `---` lines at its top)")]
+    FrontMatterMissing,
+    #[error("`{0}` is not a known time zone")]
+    UnknownTimeZone(String),
+    #[error("`{0}` is not a date of the form YYYY-MM-DD")]
+    BadDate(String),
+    #[error("`{0}` is not a time of the form HH:MM (00:00 to 23:59)")]
+    BadTime(String),
+    #[error("the default language `{0}` is not one of the site's languages")]
+    DefaultLanguageNotListed(String),
+    #[error("the language `{0}` is listed twice")]
+    DuplicateLanguage(String),
+    #[error("`{0}` is not a valid BCP 47 language code")]
+    BadLanguageCode(String),
+    #[error("the site has no languages")]
+    NoLanguages,
+    #[error("`{0}` is not an absolute http(s) URL")]
+    BadBaseUrl(String),
+    #[error("the event ends ({end}) before it starts ({start})")]
+    EventEndsBeforeStart { start: String, end: String },
+    #[error("the day {date} is outside the event's dates ({start} to {end})")]
+    DayOutsideEvent {
+        date: String,
+        start: String,
+        end: String,
+    },
+    #[error("the day {0} appears twice in the programme")]
+    DuplicateDay(String),
+    #[error("the session ends at {end}, which is not after its start at {start}")]
+    EndNotAfterStart { start: String, end: String },
+    #[error("`{0}` is not a URL-safe id (use lowercase letters, digits and hyphens)")]
+    UnsafeId(String),
+    #[error("the id `{id}` is already used at {first}")]
+    DuplicateId { id: String, first: String },
+    #[error("no speaker `{id}` (the {field} names a speaker with no file content/speakers/{id}.LANG.md)")]
+    UnknownSpeaker { id: String, field: &'static str },
+    #[error("`{kind}` is not a session kind")]
+    UnknownKind { kind: String },
+    #[error("session `{id}` overlaps session `{other}` ({other_time}){location}")]
+    Overlap {
+        id: String,
+        other: String,
+        other_time: String,
+        location: String,
+    },
+    #[error("`{0}` is not a language of the site")]
+    UnknownLanguage(String),
+    #[error("the file name should be NAME.LANG.md (for example varol-dur.en.md)")]
+    BadFileName,
+    #[error("the URL segment `{slug}` is already used by {other}")]
+    SlugTaken { slug: String, other: String },
+    #[error("the theme `{0}` has no folder themes/{0}/")]
+    UnknownTheme(String),
+    #[error("template error: {0}")]
+    Template(String),
+    #[error("the output folder {0}")]
+    BadOutput(String),
+    #[error("cannot write the output: {0}")]
+    Write(String),
+}
+
+impl Problem {
+    /// How an editor fixes it, when there is more to say than the message.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Problem::UnknownKey {
+                suggestion: Some(s),
+                ..
+            } => format!("did you mean `{s}`?"),
+            Problem::UnknownKey { expected, .. } if !expected.is_empty() => {
+                format!("the keys allowed here are: {}", expected.join(", "))
+            }
+            Problem::FrontMatterNotClosed => {
+                "add a line with only `---` after the last key of the front matter".into()
+            }
+            Problem::UnknownTimeZone(_) => {
+                "use an IANA time zone name such as Africa/Casablanca or Europe/Paris".into()
+            }
+            Problem::BadTime(_) => "write the time in quotes, e.g. start: \"09:30\"".into(),
+            Problem::UnknownKind { .. } => {
+                "use one of: registration, ceremony, session, panel, roundtable, break, meal, social"
+                    .into()
+            }
+            Problem::UnknownSpeaker { id, .. } => format!(
+                "check the spelling of the id, or create content/speakers/{id}.LANG.md"
+            ),
+            Problem::UnsafeId(_) => "for example: panel-1, opening, coffee-break".into(),
+            Problem::Overlap { .. } => {
+                "change a time, or give the sessions different `location`s".into()
+            }
+            Problem::InvalidUtf8 => "save the file as UTF-8 in your text editor".into(),
+            Problem::DefaultLanguageNotListed(_) => {
+                "add it under `languages:` or choose one of the listed codes".into()
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// An error: a problem at a place.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{place}: {problem}")]
+pub struct Error {
+    /// Where it is.
+    pub place: Place,
+    /// What is wrong (boxed: errors travel in `Result`s and should stay small).
+    pub problem: Box<Problem>,
+}
+
+impl Error {
+    /// An error at a place.
+    pub fn new(place: Place, problem: Problem) -> Error {
+        Error {
+            place,
+            problem: Box::new(problem),
+        }
+    }
+}
+
+/// What a build found that it could work around, such as a missing translation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    /// Where it is.
+    pub place: Place,
+    /// What is missing or odd.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: warning: {}", self.place, self.message)
+    }
+}
+
+/// Every error of a run, reported together.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Errors(pub Vec<Error>);
+
+impl Errors {
+    /// Adds one error.
+    pub fn push(&mut self, place: Place, problem: Problem) {
+        self.0.push(Error::new(place, problem));
+    }
+
+    /// Ok when nothing was found, else every error in file order.
+    pub fn into_result(mut self) -> Result<(), Errors> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            self.0.sort_by(|a, b| a.place.cmp(&b.place));
+            self.0.dedup();
+            Err(self)
+        }
+    }
+}
+
+impl From<Error> for Errors {
+    fn from(error: Error) -> Errors {
+        Errors(vec![error])
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for error in &self.0 {
+            writeln!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
+
+/// Shows an error as an editor reads it: `FILE:LINE:COL: message`, the line itself with a
+/// caret under the column, and how to fix it.
+pub fn describe(error: &Error, root: &Path) -> String {
+    let mut text = format!("error: {error}\n");
+    if let Some((line, column)) = error.place.position {
+        if let Some(source) = source_line(&root.join(&error.place.file), line) {
+            let number = line.to_string();
+            let gutter = " ".repeat(number.len());
+            let caret_at: String = source
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            text.push_str(&format!(
+                "{gutter} |\n{number} | {source}\n{gutter} | {caret_at}^\n"
+            ));
+        }
+    }
+    if let Some(hint) = error.problem.hint() {
+        text.push_str(&format!("  = help: {hint}\n"));
+    }
+    text
+}
+
+fn source_line(path: &Path, line: usize) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines().nth(line.checked_sub(1)?).map(|l| {
+        l.trim_end_matches('\r')
+            .trim_start_matches('\u{feff}')
+            .to_string()
+    })
+}

@@ -1,0 +1,233 @@
+//! The event as a whole: content files linked together and checked against the rules of the
+//! content model. What comes out of here is valid; rendering never meets a broken reference.
+
+mod page;
+mod programme;
+mod speaker;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+pub use page::Page;
+pub use programme::{Day, Kind, Programme, Session};
+pub use speaker::{Appearance, Role, Speaker};
+
+use crate::config::Config;
+use crate::content::{Content, Located};
+use crate::diagnostics::{Errors, Place, Problem, Warning};
+use crate::text::Text;
+
+/// The event: what it is, when and where, its programme, speakers and pages.
+#[derive(Debug)]
+pub struct Event {
+    /// Its full name.
+    pub name: Text,
+    /// A short name, for narrow places.
+    pub short_name: Option<Text>,
+    /// A few sentences about it (Markdown).
+    pub description: Option<Text>,
+    /// The time zone every programme time is written in.
+    pub timezone: Tz,
+    /// The first day.
+    pub start_date: NaiveDate,
+    /// The last day.
+    pub end_date: NaiveDate,
+    /// Where it takes place.
+    pub venue: Option<Text>,
+    /// Who organises it.
+    pub organisers: Vec<Organiser>,
+    /// Language codes of simultaneous interpretation.
+    pub interpretation: Vec<String>,
+    /// The days and their sessions.
+    pub programme: Programme,
+    /// Every speaker, in the order they first appear in the programme.
+    pub speakers: Vec<Speaker>,
+    /// The free pages, in menu order.
+    pub pages: Vec<Page>,
+    /// Interface strings the site overrides, by language.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// Files of `content/static/`, relative to it.
+    pub statics: Vec<PathBuf>,
+}
+
+/// An organiser of the event.
+#[derive(Debug)]
+pub struct Organiser {
+    /// Its name.
+    pub name: Text,
+    /// What it does for the event.
+    pub role: Option<Text>,
+    /// Its website.
+    pub url: Option<String>,
+}
+
+impl Event {
+    /// Links the content together and checks every rule, reporting every error at once;
+    /// missing translations come back as warnings.
+    pub fn assemble(config: &Config, content: Content) -> Result<(Event, Vec<Warning>), Errors> {
+        let mut errors = Errors::default();
+        let mut warnings = content.warnings;
+        let event_file = &content.event;
+        let raw = &event_file.value;
+        let mut fallbacks = Fallbacks::new(config, &mut warnings);
+
+        let timezone = raw.timezone.parse::<Tz>().unwrap_or_else(|_| {
+            errors.push(
+                event_file.place("timezone"),
+                Problem::UnknownTimeZone(raw.timezone.clone()),
+            );
+            Tz::UTC
+        });
+        let start_date = parse_date(&raw.start_date, event_file, "start_date", &mut errors);
+        let end_date = parse_date(&raw.end_date, event_file, "end_date", &mut errors);
+        if let (Some(start), Some(end)) = (start_date, end_date) {
+            if end < start {
+                errors.push(
+                    event_file.place("end_date"),
+                    Problem::EventEndsBeforeStart {
+                        start: start.to_string(),
+                        end: end.to_string(),
+                    },
+                );
+            }
+        }
+        fallbacks.check(&raw.name, event_file, "name");
+        for (field, text) in [
+            ("short_name", &raw.short_name),
+            ("description", &raw.description),
+            ("venue", &raw.venue),
+        ] {
+            if let Some(text) = text {
+                fallbacks.check(text, event_file, field);
+            }
+        }
+        let organisers = raw
+            .organisers
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                fallbacks.check(&o.name, event_file, &format!("organisers.{i}.name"));
+                if let Some(role) = &o.role {
+                    fallbacks.check(role, event_file, &format!("organisers.{i}.role"));
+                }
+                Organiser {
+                    name: o.name.clone(),
+                    role: o.role.clone(),
+                    url: o.url.clone(),
+                }
+            })
+            .collect();
+
+        let speakers = speaker::gather(&content.speakers, config, &mut fallbacks, &mut errors);
+        let dates = start_date.zip(end_date);
+        let mut programme = programme::assemble(
+            &content.programme,
+            dates,
+            &speakers,
+            &mut fallbacks,
+            &mut errors,
+        );
+        let speakers = speakers.link(&mut programme);
+        let pages = page::gather(&content.pages, config, &mut fallbacks, &mut errors);
+        errors.into_result()?;
+        warnings.sort();
+        warnings.dedup();
+        let (Some(start_date), Some(end_date)) = (start_date, end_date) else {
+            unreachable!("a missing date is reported as an error above");
+        };
+        Ok((
+            Event {
+                name: raw.name.clone(),
+                short_name: raw.short_name.clone(),
+                description: raw.description.clone(),
+                timezone,
+                start_date,
+                end_date,
+                venue: raw.venue.clone(),
+                organisers,
+                interpretation: raw.interpretation.clone(),
+                programme,
+                speakers,
+                pages,
+                strings: content.strings,
+                statics: content.statics,
+            },
+            warnings,
+        ))
+    }
+
+    /// Every session with its day, in programme order.
+    pub fn sessions(&self) -> impl Iterator<Item = (&Day, &Session)> {
+        self.programme
+            .days
+            .iter()
+            .flat_map(|day| day.sessions.iter().map(move |s| (day, s)))
+    }
+}
+
+/// Reports text that lacks a version in one of the site's languages.
+pub struct Fallbacks<'a> {
+    languages: Vec<String>,
+    warnings: &'a mut Vec<Warning>,
+}
+
+impl<'a> Fallbacks<'a> {
+    fn new(config: &Config, warnings: &'a mut Vec<Warning>) -> Fallbacks<'a> {
+        Fallbacks {
+            languages: config.languages.iter().map(|l| l.code.clone()).collect(),
+            warnings,
+        }
+    }
+
+    /// Warns for each language `text` (at `path` of a YAML file) is missing.
+    fn check<T>(&mut self, text: &Text, file: &Located<T>, path: &str) {
+        let default = &self.languages[0];
+        let missing: Vec<&str> = self
+            .languages
+            .iter()
+            .filter(|l| !text.has(l))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let shown = text.get(default, default).lang.unwrap_or(default);
+        self.warnings.push(Warning {
+            place: file.place(path),
+            message: format!(
+                "missing translation: `{path}` has no {} version; the {shown} text is shown",
+                missing.join(", ")
+            ),
+        });
+    }
+
+    /// Warns that a Markdown file is missing in a language.
+    fn missing_file(&mut self, place: Place, message: String) {
+        self.warnings.push(Warning { place, message });
+    }
+}
+
+/// Whether an id can be used as it is in a URL and a file name.
+pub fn is_url_safe(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !id.starts_with(['-', '_'])
+}
+
+fn parse_date<T>(
+    text: &str,
+    file: &Located<T>,
+    path: &str,
+    errors: &mut Errors,
+) -> Option<NaiveDate> {
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    if date.is_none() {
+        errors.push(file.place(path), Problem::BadDate(text.into()));
+    }
+    date
+}

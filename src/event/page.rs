@@ -1,0 +1,128 @@
+//! Free pages (concept note, practical information): one Markdown file per language.
+
+use std::collections::BTreeMap;
+
+use super::{is_url_safe, Fallbacks};
+use crate::config::Config;
+use crate::content::files::MarkdownFile;
+use crate::content::PageMatter;
+use crate::diagnostics::{Errors, Place, Problem};
+use crate::text::Text;
+
+/// URL segments under `LANG/` that the build itself publishes.
+pub const RESERVED_SEGMENTS: &[&str] = &["programme", "speakers", "sessions", "calendar.ics"];
+
+/// A free page.
+#[derive(Debug)]
+pub struct Page {
+    /// Its name: the file name without language.
+    pub name: String,
+    /// Its title in each language that has a file.
+    pub title: Text,
+    /// Its position in the navigation, if it is in it.
+    pub menu: Option<i64>,
+    /// Its URL segment in every language of the site.
+    pub slugs: BTreeMap<String, String>,
+    /// Its body (Markdown) in each language that has a file.
+    pub body: Text,
+}
+
+/// Gathers the pages' files, one page per name, checking their URL segments.
+pub fn gather(
+    files: &[MarkdownFile<PageMatter>],
+    config: &Config,
+    fallbacks: &mut Fallbacks,
+    errors: &mut Errors,
+) -> Vec<Page> {
+    let mut pages: Vec<Page> = Vec::new();
+    let mut own_slugs: BTreeMap<(String, String), Place> = BTreeMap::new();
+    for file in files {
+        let index = match pages.iter().position(|p| p.name == file.name) {
+            Some(i) => i,
+            None => {
+                if !is_url_safe(&file.name) {
+                    errors.push(
+                        Place::file(&file.file),
+                        Problem::UnsafeId(file.name.clone()),
+                    );
+                }
+                pages.push(Page {
+                    name: file.name.clone(),
+                    title: Text::empty(),
+                    menu: None,
+                    slugs: BTreeMap::new(),
+                    body: Text::empty(),
+                });
+                pages.len() - 1
+            }
+        };
+        let page = &mut pages[index];
+        page.title
+            .insert(&file.lang, file.front.title.trim().to_string());
+        page.body.insert(&file.lang, file.body.clone());
+        if file.front.menu.is_some()
+            && (page.menu.is_none() || file.lang == config.languages[0].code)
+        {
+            page.menu = file.front.menu;
+        }
+        if let Some(slug) = &file.front.slug {
+            let slug = slug.trim().trim_matches('/').to_string();
+            if !is_url_safe(&slug) {
+                errors.push(file.place("slug"), Problem::UnsafeId(slug.clone()));
+            }
+            own_slugs.insert((file.name.clone(), file.lang.clone()), file.place("slug"));
+            page.slugs.insert(file.lang.clone(), slug);
+        }
+    }
+    for page in &mut pages {
+        for language in &config.languages {
+            if !page.title.has(&language.code) {
+                let shown = page.title.get(&language.code, &config.languages[0].code);
+                fallbacks.missing_file(
+                    Place::file(format!("content/pages/{}.{}.md", page.name, language.code)),
+                    format!(
+                        "missing translation: the page has no {} file; the {} one is shown",
+                        language.code,
+                        shown.lang.unwrap_or_default()
+                    ),
+                );
+            }
+            page.slugs
+                .entry(language.code.clone())
+                .or_insert_with(|| page.name.clone());
+        }
+    }
+    for language in &config.languages {
+        let mut taken: BTreeMap<&str, &str> = BTreeMap::new();
+        for page in &pages {
+            let slug = page.slugs[&language.code].as_str();
+            let place = own_slugs
+                .get(&(page.name.clone(), language.code.clone()))
+                .cloned()
+                .unwrap_or_else(|| {
+                    Place::file(format!("content/pages/{}.{}.md", page.name, language.code))
+                });
+            if RESERVED_SEGMENTS.contains(&slug) {
+                errors.push(
+                    place,
+                    Problem::SlugTaken {
+                        slug: slug.into(),
+                        other: format!("the site's own {slug} page"),
+                    },
+                );
+            } else if let Some(other) = taken.insert(slug, &page.name) {
+                errors.push(
+                    place,
+                    Problem::SlugTaken {
+                        slug: slug.into(),
+                        other: format!("the page `{other}` in {}", language.code),
+                    },
+                );
+            }
+        }
+    }
+    pages.sort_by(|a, b| {
+        (a.menu.is_none(), a.menu, &a.name).cmp(&(b.menu.is_none(), b.menu, &b.name))
+    });
+    pages
+}

@@ -1,0 +1,302 @@
+//! The programme: days, sessions, and the rules their times and ids follow.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveTime};
+
+use super::speaker::{Role, Speakers};
+use super::{is_url_safe, Fallbacks};
+use crate::content::{Located, ProgrammeFile};
+use crate::diagnostics::{Errors, Place, Problem};
+use crate::text::Text;
+
+/// The programme, day by day.
+#[derive(Debug, Default)]
+pub struct Programme {
+    /// The days, in date order.
+    pub days: Vec<Day>,
+}
+
+/// One day of the programme.
+#[derive(Debug)]
+pub struct Day {
+    /// Its date.
+    pub date: NaiveDate,
+    /// Its title ("Day 1").
+    pub title: Option<Text>,
+    /// Its sessions, by start time.
+    pub sessions: Vec<Session>,
+}
+
+/// What kind of item of the programme a session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Registration,
+    Ceremony,
+    Session,
+    Panel,
+    Roundtable,
+    Break,
+    Meal,
+    Social,
+}
+
+impl Kind {
+    /// Every kind, by its name in `programme.yaml`.
+    pub const ALL: [(&'static str, Kind); 8] = [
+        ("registration", Kind::Registration),
+        ("ceremony", Kind::Ceremony),
+        ("session", Kind::Session),
+        ("panel", Kind::Panel),
+        ("roundtable", Kind::Roundtable),
+        ("break", Kind::Break),
+        ("meal", Kind::Meal),
+        ("social", Kind::Social),
+    ];
+
+    /// Its name in `programme.yaml`, also the key of its interface string.
+    pub fn name(self) -> &'static str {
+        Kind::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("session", |(name, _)| name)
+    }
+
+    fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL
+            .iter()
+            .find(|(n, _)| *n == name.trim())
+            .map(|(_, k)| *k)
+    }
+}
+
+/// A session: one item of the programme.
+#[derive(Debug)]
+pub struct Session {
+    /// Its id, unique in the programme: its anchor and file name.
+    pub id: String,
+    /// When it starts, wall-clock time in the event's time zone.
+    pub start: NaiveTime,
+    /// When it ends, if given.
+    pub end: Option<NaiveTime>,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its title.
+    pub title: Text,
+    /// What happens in it (Markdown).
+    pub description: Option<Text>,
+    /// Its moderators, as indexes into the event's speakers.
+    pub moderators: Vec<usize>,
+    /// Its speakers, in order, as indexes into the event's speakers.
+    pub speakers: Vec<usize>,
+    /// Where it takes place.
+    pub location: Option<Text>,
+    /// Whether it was cancelled (it stays in the calendars, marked so).
+    pub cancelled: bool,
+}
+
+/// Builds the programme from `programme.yaml`, checking its rules. `dates` are the event's
+/// first and last day, when they are valid.
+pub fn assemble(
+    file: &Located<ProgrammeFile>,
+    dates: Option<(NaiveDate, NaiveDate)>,
+    speakers: &Speakers,
+    fallbacks: &mut Fallbacks,
+    errors: &mut Errors,
+) -> Programme {
+    let mut days: Vec<Day> = Vec::new();
+    let mut ids: HashMap<String, Place> = HashMap::new();
+    for (d, entry) in file.value.days.iter().enumerate() {
+        let at = |field: &str| file.place(&format!("days.{d}.{field}"));
+        let Ok(date) = NaiveDate::parse_from_str(entry.date.trim(), "%Y-%m-%d") else {
+            errors.push(at("date"), Problem::BadDate(entry.date.clone()));
+            continue;
+        };
+        if let Some((start, end)) = dates {
+            if date < start || date > end {
+                errors.push(
+                    at("date"),
+                    Problem::DayOutsideEvent {
+                        date: date.to_string(),
+                        start: start.to_string(),
+                        end: end.to_string(),
+                    },
+                );
+            }
+        }
+        if days.iter().any(|day| day.date == date) {
+            errors.push(at("date"), Problem::DuplicateDay(date.to_string()));
+        }
+        if let Some(title) = &entry.title {
+            fallbacks.check(title, file, &format!("days.{d}.title"));
+        }
+        let mut sessions = Vec::new();
+        for (s, raw) in entry.sessions.iter().enumerate() {
+            let path = format!("days.{d}.sessions.{s}");
+            let at = |field: &str| file.place(&format!("{path}.{field}"));
+            let id = raw.id.trim().to_string();
+            if !is_url_safe(&id) {
+                errors.push(at("id"), Problem::UnsafeId(id.clone()));
+            } else if let Some(first) = ids.get(&id) {
+                errors.push(
+                    at("id"),
+                    Problem::DuplicateId {
+                        id: id.clone(),
+                        first: first.to_string(),
+                    },
+                );
+            } else {
+                ids.insert(id.clone(), at("id"));
+            }
+            let start = parse_time(&raw.start).or_else(|| {
+                errors.push(at("start"), Problem::BadTime(raw.start.clone()));
+                None
+            });
+            let end = match &raw.end {
+                Some(text) => parse_time(text).map(Some).unwrap_or_else(|| {
+                    errors.push(at("end"), Problem::BadTime(text.clone()));
+                    None
+                }),
+                None => None,
+            };
+            if let (Some(start), Some(end)) = (start, end) {
+                if end <= start {
+                    errors.push(
+                        at("end"),
+                        Problem::EndNotAfterStart {
+                            start: start.format("%H:%M").to_string(),
+                            end: end.format("%H:%M").to_string(),
+                        },
+                    );
+                }
+            }
+            let kind = Kind::parse(&raw.kind).unwrap_or_else(|| {
+                errors.push(
+                    at("kind"),
+                    Problem::UnknownKind {
+                        kind: raw.kind.clone(),
+                    },
+                );
+                Kind::Session
+            });
+            fallbacks.check(&raw.title, file, &format!("{path}.title"));
+            for (field, text) in [
+                ("description", &raw.description),
+                ("location", &raw.location),
+            ] {
+                if let Some(text) = text {
+                    fallbacks.check(text, file, &format!("{path}.{field}"));
+                }
+            }
+            let mut people = |ids: &[String], field: &'static str, role: Role| -> Vec<usize> {
+                ids.iter()
+                    .enumerate()
+                    .filter_map(|(i, speaker)| {
+                        let found = speakers.find(speaker);
+                        if found.is_none() {
+                            errors.push(
+                                file.place(&format!("{path}.{field}.{i}")),
+                                Problem::UnknownSpeaker {
+                                    id: speaker.clone(),
+                                    field: match role {
+                                        Role::Moderator => "moderator",
+                                        Role::Speaker => "speaker",
+                                    },
+                                },
+                            );
+                        }
+                        found
+                    })
+                    .collect()
+            };
+            let moderators = people(&raw.moderators, "moderators", Role::Moderator);
+            let speaker_ids = people(&raw.speakers, "speakers", Role::Speaker);
+            if let Some(start) = start {
+                sessions.push(Session {
+                    id,
+                    start,
+                    end,
+                    kind,
+                    title: raw.title.clone(),
+                    description: raw.description.clone(),
+                    moderators,
+                    speakers: speaker_ids,
+                    location: raw.location.clone(),
+                    cancelled: raw.cancelled,
+                });
+            }
+        }
+        // Places are by position in the file, which only match when every session was kept.
+        if sessions.len() == entry.sessions.len() {
+            check_overlaps(&sessions, |s| at(&format!("sessions.{s}.start")), errors);
+        }
+        days.push(Day {
+            date,
+            title: entry.title.clone(),
+            sessions,
+        });
+    }
+    days.sort_by_key(|day| day.date);
+    for day in &mut days {
+        day.sessions.sort_by_key(|s| (s.start, s.end));
+    }
+    Programme { days }
+}
+
+/// `HH:MM` (or `H:MM`), 00:00 to 23:59.
+fn parse_time(text: &str) -> Option<NaiveTime> {
+    let (hours, minutes) = text.trim().split_once(':')?;
+    if hours.is_empty() || hours.len() > 2 || minutes.len() != 2 {
+        return None;
+    }
+    NaiveTime::from_hms_opt(hours.parse().ok()?, minutes.parse().ok()?, 0)
+}
+
+/// No two sessions of a day overlap in the same location; sessions without a location share
+/// one, and cancelled sessions free their slot.
+fn check_overlaps(sessions: &[Session], place: impl Fn(usize) -> Place, errors: &mut Errors) {
+    let mut by_room: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, session) in sessions.iter().enumerate().filter(|(_, s)| !s.cancelled) {
+        let room = session.location.as_ref().map_or("", |t| t.get("", "").text);
+        by_room.entry(room).or_default().push(i);
+    }
+    for (room, mut indexes) in by_room {
+        indexes.sort_by_key(|&i| (sessions[i].start, sessions[i].end));
+        // The session that ends last among those seen so far: any later start before its end
+        // overlaps it.
+        let mut latest: Option<usize> = None;
+        for i in indexes {
+            let session = &sessions[i];
+            if let Some(j) = latest {
+                let other = &sessions[j];
+                let other_end = other.end.unwrap_or(other.start);
+                if session.start < other_end || session.start == other.start {
+                    errors.push(
+                        place(i.max(j)),
+                        Problem::Overlap {
+                            id: sessions[i.max(j)].id.clone(),
+                            other: sessions[i.min(j)].id.clone(),
+                            other_time: time_range(&sessions[i.min(j)]),
+                            location: if room.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" in {room}")
+                            },
+                        },
+                    );
+                }
+            }
+            let end = session.end.unwrap_or(session.start);
+            if latest.is_none_or(|j| end > sessions[j].end.unwrap_or(sessions[j].start)) {
+                latest = Some(i);
+            }
+        }
+    }
+}
+
+fn time_range(session: &Session) -> String {
+    match session.end {
+        Some(end) => format!("{}–{}", session.start.format("%H:%M"), end.format("%H:%M")),
+        None => session.start.format("%H:%M").to_string(),
+    }
+}

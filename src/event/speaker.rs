@@ -1,0 +1,194 @@
+//! Speakers: one Markdown file per language gathered into one person, and linked to the
+//! sessions they speak in or moderate.
+
+use std::collections::HashMap;
+
+use super::programme::Programme;
+use super::{is_url_safe, Fallbacks};
+use crate::config::Config;
+use crate::content::files::MarkdownFile;
+use crate::content::SpeakerMatter;
+use crate::diagnostics::{Errors, Place, Problem};
+use crate::text::Text;
+
+/// A person of the programme.
+#[derive(Debug)]
+pub struct Speaker {
+    /// Their id: the file name, used in URLs.
+    pub id: String,
+    /// Their name, as written in each language's file.
+    pub name: Text,
+    /// "Dr.", "H.E."...
+    pub honorific: Option<Text>,
+    /// Their position.
+    pub role: Option<Text>,
+    /// Their organisation.
+    pub organisation: Option<Text>,
+    /// Their photo, relative to `content/static/`.
+    pub photo: Option<String>,
+    /// Their biography (Markdown), in the languages that have one.
+    pub biography: Text,
+    /// The sessions they speak in or moderate, in programme order.
+    pub appearances: Vec<Appearance>,
+}
+
+/// A speaker's part in a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appearance {
+    /// The day's index in the programme.
+    pub day: usize,
+    /// The session's index in its day.
+    pub session: usize,
+    /// What they do there.
+    pub role: Role,
+}
+
+/// What a person does in a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Chairs it.
+    Moderator,
+    /// Speaks in it.
+    Speaker,
+}
+
+/// The speakers while the programme is being linked to them.
+#[derive(Debug, Default)]
+pub struct Speakers {
+    list: Vec<Speaker>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Speakers {
+    /// The index of the speaker with this id.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id.trim()).copied()
+    }
+
+    /// Orders the speakers by first appearance in the programme (then by id), renumbers the
+    /// programme's references to them, and records each speaker's sessions.
+    pub fn link(self, programme: &mut Programme) -> Vec<Speaker> {
+        let mut order: Vec<usize> = Vec::with_capacity(self.list.len());
+        let mut seen = vec![false; self.list.len()];
+        for session in programme.days.iter().flat_map(|d| &d.sessions) {
+            for &i in session.moderators.iter().chain(&session.speakers) {
+                if !std::mem::replace(&mut seen[i], true) {
+                    order.push(i);
+                }
+            }
+        }
+        order.extend((0..self.list.len()).filter(|&i| !seen[i]));
+        let mut new_index = vec![0; self.list.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut slots: Vec<Option<Speaker>> = self.list.into_iter().map(Some).collect();
+        let mut speakers: Vec<Speaker> = order.iter().filter_map(|&i| slots[i].take()).collect();
+        for (d, day) in programme.days.iter_mut().enumerate() {
+            for (s, session) in day.sessions.iter_mut().enumerate() {
+                for (people, role) in [
+                    (&mut session.moderators, Role::Moderator),
+                    (&mut session.speakers, Role::Speaker),
+                ] {
+                    for i in people.iter_mut() {
+                        *i = new_index[*i];
+                        speakers[*i].appearances.push(Appearance {
+                            day: d,
+                            session: s,
+                            role,
+                        });
+                    }
+                }
+            }
+        }
+        speakers
+    }
+}
+
+/// Gathers the speakers' files, one speaker per id.
+pub fn gather(
+    files: &[MarkdownFile<SpeakerMatter>],
+    config: &Config,
+    fallbacks: &mut Fallbacks,
+    errors: &mut Errors,
+) -> Speakers {
+    let mut speakers = Speakers::default();
+    for file in files {
+        let index = match speakers.by_id.get(&file.name) {
+            Some(&i) => i,
+            None => {
+                if !is_url_safe(&file.name) {
+                    errors.push(
+                        Place::file(&file.file),
+                        Problem::UnsafeId(file.name.clone()),
+                    );
+                }
+                speakers
+                    .by_id
+                    .insert(file.name.clone(), speakers.list.len());
+                speakers.list.push(Speaker {
+                    id: file.name.clone(),
+                    name: Text::empty(),
+                    honorific: None,
+                    role: None,
+                    organisation: None,
+                    photo: None,
+                    biography: Text::empty(),
+                    appearances: Vec::new(),
+                });
+                speakers.list.len() - 1
+            }
+        };
+        let speaker = &mut speakers.list[index];
+        let front = &file.front;
+        let lang = file.lang.as_str();
+        if front.name.trim().is_empty() {
+            errors.push(
+                file.place("name"),
+                Problem::Yaml("the speaker's `name` is empty".into()),
+            );
+        }
+        speaker.name.insert(lang, front.name.trim().to_string());
+        for (field, value) in [
+            (&mut speaker.honorific, &front.honorific),
+            (&mut speaker.role, &front.role),
+            (&mut speaker.organisation, &front.organisation),
+        ] {
+            if let Some(value) = value.as_ref().filter(|v| !v.trim().is_empty()) {
+                field
+                    .get_or_insert_with(Text::empty)
+                    .insert(lang, value.trim().to_string());
+            }
+        }
+        if front.photo.is_some() && (speaker.photo.is_none() || lang == config.languages[0].code) {
+            speaker.photo = front.photo.clone();
+        }
+        if !file.body.trim().is_empty() {
+            speaker.biography.insert(lang, file.body.clone());
+        }
+    }
+    for speaker in &speakers.list {
+        let present: Vec<&str> = speaker.name.languages().collect();
+        for language in config
+            .languages
+            .iter()
+            .filter(|l| !present.contains(&l.code.as_str()))
+        {
+            let shown = speaker
+                .name
+                .get(&config.languages[0].code, &config.languages[0].code);
+            let shown = shown.lang.unwrap_or_default();
+            fallbacks.missing_file(
+                Place::file(format!(
+                    "content/speakers/{}.{}.md",
+                    speaker.id, language.code
+                )),
+                format!(
+                    "missing translation: the speaker has no {} file; the {shown} one is shown",
+                    language.code
+                ),
+            );
+        }
+    }
+    speakers
+}

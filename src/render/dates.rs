@@ -1,0 +1,154 @@
+//! Dates and times in each language, from CLDR data (ICU4X), never from hand-written tables.
+
+use chrono::{
+    Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike,
+};
+use chrono_tz::Tz;
+use icu_calendar::Gregorian;
+use icu_datetime::fieldsets::{zone::LocalizedOffsetShort, T, YMD, YMDE};
+use icu_datetime::input::{Date, Time, UtcOffset};
+use icu_datetime::{FixedCalendarDateTimeFormatter, NoCalendarFormatter};
+use icu_locale_core::Locale;
+
+/// The date and time formats of one language. The event's dates are Gregorian whatever the
+/// locale's usual calendar, so that every language shows the same days.
+pub struct DateFormats {
+    day: FixedCalendarDateTimeFormatter<Gregorian, YMDE>,
+    date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    time: NoCalendarFormatter<T>,
+    offset: NoCalendarFormatter<LocalizedOffsetShort>,
+}
+
+impl DateFormats {
+    /// Loads the formats of a locale (ICU4X falls back to a parent locale, then to the root,
+    /// for locales it has no data for).
+    pub fn new(locale: &Locale) -> Result<DateFormats, String> {
+        let prefs = || locale.into();
+        Ok(DateFormats {
+            day: FixedCalendarDateTimeFormatter::try_new(prefs(), YMDE::long())
+                .map_err(|e| e.to_string())?,
+            date: FixedCalendarDateTimeFormatter::try_new(prefs(), YMD::long())
+                .map_err(|e| e.to_string())?,
+            time: NoCalendarFormatter::try_new(prefs(), T::hm()).map_err(|e| e.to_string())?,
+            offset: NoCalendarFormatter::try_new(prefs(), LocalizedOffsetShort)
+                .map_err(|e| e.to_string())?,
+        })
+    }
+
+    /// "jeudi 29 février 2024".
+    pub fn day(&self, date: NaiveDate) -> String {
+        match gregorian(date) {
+            Some(d) => self.day.format(&d).to_string(),
+            None => date.to_string(),
+        }
+    }
+
+    /// "29 février 2024".
+    pub fn date(&self, date: NaiveDate) -> String {
+        match gregorian(date) {
+            Some(d) => self.date.format(&d).to_string(),
+            None => date.to_string(),
+        }
+    }
+
+    /// "09:30", "9:30 AM".
+    pub fn time(&self, time: NaiveTime) -> String {
+        match Time::try_new(time.hour() as u8, time.minute() as u8, 0, 0) {
+            Ok(t) => self.time.format(&t).to_string(),
+            Err(_) => time.format("%H:%M").to_string(),
+        }
+    }
+
+    /// "GMT+1", "UTC+1", "غرينتش+١".
+    pub fn offset(&self, offset: FixedOffset) -> String {
+        match UtcOffset::try_from_seconds(offset.local_minus_utc()) {
+            Ok(o) => self.offset.format(&o).to_string(),
+            Err(_) => offset.to_string(),
+        }
+    }
+
+    /// The event's first and last day: "29 février 2024 – 1 mars 2024", or one date.
+    pub fn range(&self, start: NaiveDate, end: NaiveDate) -> String {
+        if start == end {
+            self.date(start)
+        } else {
+            format!("{} – {}", self.date(start), self.date(end))
+        }
+    }
+}
+
+fn gregorian(date: NaiveDate) -> Option<Date<Gregorian>> {
+    Date::try_new_gregorian(date.year(), date.month() as u8, date.day() as u8).ok()
+}
+
+/// The offset from UTC of a wall-clock time in a zone. A time that does not exist (skipped by
+/// a daylight-saving change) takes the offset in force just after the change.
+pub fn offset_at(zone: Tz, local: NaiveDateTime) -> FixedOffset {
+    match zone.offset_from_local_datetime(&local).earliest() {
+        Some(offset) => offset.fix(),
+        None => zone
+            .offset_from_local_datetime(&(local + chrono::Duration::hours(1)))
+            .earliest()
+            .map_or_else(|| zone.offset_from_utc_datetime(&local).fix(), |o| o.fix()),
+    }
+}
+
+/// RFC 3339 local time with its offset, for `<time datetime>` and feeds: `2024-02-29T09:30:00+01:00`.
+pub fn iso(zone: Tz, local: NaiveDateTime) -> String {
+    let offset = offset_at(zone, local);
+    format!(
+        "{}{}",
+        local.format("%Y-%m-%dT%H:%M:%S"),
+        format_offset(offset)
+    )
+}
+
+fn format_offset(offset: FixedOffset) -> String {
+    let seconds = offset.local_minus_utc();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let seconds = seconds.abs();
+    format!("{sign}{:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formats(code: &str) -> DateFormats {
+        DateFormats::new(&code.parse().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn turkish_and_french_dates_come_from_cldr() {
+        let date = NaiveDate::from_ymd_opt(2025, 3, 29).unwrap();
+        assert_eq!(formats("tr").date(date), "29 Mart 2025");
+        assert_eq!(formats("fr").day(date), "samedi 29 mars 2025");
+    }
+
+    #[test]
+    fn casablanca_is_utc_plus_one_in_february_2024_and_utc_during_ramadan_2025() {
+        let zone: Tz = "Africa/Casablanca".parse().unwrap();
+        let feb = NaiveDate::from_ymd_opt(2024, 2, 29)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let ramadan = NaiveDate::from_ymd_opt(2025, 3, 10)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        assert_eq!(offset_at(zone, feb).local_minus_utc(), 3600);
+        assert_eq!(offset_at(zone, ramadan).local_minus_utc(), 0);
+        assert_eq!(formats("en").offset(offset_at(zone, feb)), "GMT+1");
+    }
+
+    #[test]
+    fn a_time_skipped_by_daylight_saving_takes_the_new_offset() {
+        let zone: Tz = "Europe/Paris".parse().unwrap();
+        let gap = NaiveDate::from_ymd_opt(2025, 3, 30)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        assert_eq!(offset_at(zone, gap).local_minus_utc(), 7200);
+        assert_eq!(iso(zone, gap), "2025-03-30T02:30:00+02:00");
+    }
+}

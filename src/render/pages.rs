@@ -1,0 +1,645 @@
+//! The HTML pages: what each template is given, per language.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use tera::Context;
+
+use super::dates::{self, DateFormats};
+use super::theme::Theme;
+use super::view::{Localized, Localizer};
+use crate::config::{Config, Language};
+use crate::diagnostics::{Error, Place, Problem};
+use crate::event::{Day, Event, Role, Session, Speaker};
+use crate::text::Text;
+
+/// A page of the site, the same in every language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageRef {
+    /// `LANG/`.
+    Home,
+    /// `LANG/programme/`.
+    Programme,
+    /// `LANG/speakers/`.
+    Speakers,
+    /// `LANG/speakers/ID/`, by index into the event's speakers.
+    Speaker(usize),
+    /// `LANG/SLUG/`, by index into the event's pages.
+    Page(usize),
+}
+
+impl PageRef {
+    /// Every page of a language.
+    pub fn all(event: &Event) -> Vec<PageRef> {
+        let mut refs = vec![PageRef::Home, PageRef::Programme, PageRef::Speakers];
+        refs.extend((0..event.speakers.len()).map(PageRef::Speaker));
+        refs.extend((0..event.pages.len()).map(PageRef::Page));
+        refs
+    }
+
+    /// Its folder from the site's root, ending with `/`: `fr/speakers/varol-dur/`.
+    pub fn dir(self, event: &Event, lang: &str) -> String {
+        match self {
+            PageRef::Home => format!("{lang}/"),
+            PageRef::Programme => format!("{lang}/programme/"),
+            PageRef::Speakers => format!("{lang}/speakers/"),
+            PageRef::Speaker(i) => format!("{lang}/speakers/{}/", event.speakers[i].id),
+            PageRef::Page(i) => format!("{lang}/{}/", event.pages[i].slugs[lang]),
+        }
+    }
+}
+
+/// The language's name and direction, for `<html lang dir>`.
+#[derive(Serialize)]
+struct LanguageInfo {
+    code: String,
+    name: String,
+    dir: &'static str,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    name: Localized,
+    short_name: Option<Localized>,
+    description: Option<String>,
+    venue: Option<Localized>,
+    dates: String,
+    organisers: Vec<OrganiserView>,
+    interpretation: Vec<LanguageInfo>,
+}
+
+#[derive(Serialize)]
+struct OrganiserView {
+    name: Localized,
+    role: Option<Localized>,
+    url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct PersonView {
+    id: String,
+    url: String,
+    name: Localized,
+    honorific: Option<Localized>,
+    role: Option<Localized>,
+    organisation: Option<Localized>,
+    photo: Option<String>,
+    initials: String,
+    hue: u32,
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    id: String,
+    kind: &'static str,
+    kind_label: Localized,
+    title: Localized,
+    description: Option<String>,
+    location: Option<Localized>,
+    start: String,
+    end: Option<String>,
+    start_iso: String,
+    end_iso: Option<String>,
+    cancelled: bool,
+    moderators: Vec<PersonView>,
+    speakers: Vec<PersonView>,
+}
+
+#[derive(Serialize)]
+struct DayView {
+    anchor: String,
+    date: String,
+    title: Option<Localized>,
+    zone: String,
+    sessions: Vec<SessionView>,
+}
+
+#[derive(Serialize)]
+struct AppearanceView {
+    date: String,
+    start: String,
+    end: Option<String>,
+    start_iso: String,
+    end_iso: Option<String>,
+    title: Localized,
+    url: String,
+    role: Localized,
+    cancelled: bool,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: Localized,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SwitcherItem {
+    code: String,
+    name: String,
+    dir: &'static str,
+    url: String,
+    current: bool,
+}
+
+/// Everything about the event prepared once for one language, shared by all its pages.
+pub struct LanguageViews<'a> {
+    config: &'a Config,
+    event: &'a Event,
+    theme: &'a Theme,
+    language: &'a Language,
+    localizer: Localizer<'a>,
+    ui: BTreeMap<String, Localized>,
+    event_view: EventView,
+    days: Vec<DayView>,
+    people: Vec<PersonView>,
+}
+
+impl<'a> LanguageViews<'a> {
+    /// Prepares the views of one language.
+    pub fn new(
+        config: &'a Config,
+        event: &'a Event,
+        theme: &'a Theme,
+        language: &'a Language,
+    ) -> Result<LanguageViews<'a>, Error> {
+        let formats = DateFormats::new(&language.locale).map_err(|e| {
+            Error::new(
+                Place::file(crate::config::CONFIG_FILE),
+                Problem::BadLanguageCode(format!("{}: {e}", language.code)),
+            )
+        })?;
+        let localizer = Localizer::new(config, language);
+        let ui = interface_strings(config, event, theme, &localizer);
+        let people: Vec<PersonView> = event
+            .speakers
+            .iter()
+            .map(|s| person_view(s, &localizer))
+            .collect();
+        let event_view = EventView {
+            name: localizer.text(&event.name),
+            short_name: localizer.optional(&event.short_name),
+            description: event
+                .description
+                .as_ref()
+                .and_then(|d| localizer.markdown(d)),
+            venue: localizer.optional(&event.venue),
+            dates: formats.range(event.start_date, event.end_date),
+            organisers: event
+                .organisers
+                .iter()
+                .map(|o| OrganiserView {
+                    name: localizer.text(&o.name),
+                    role: localizer.optional(&o.role),
+                    url: o.url.clone(),
+                })
+                .collect(),
+            interpretation: event
+                .interpretation
+                .iter()
+                .map(|code| match config.language(code) {
+                    Some(l) => LanguageInfo {
+                        code: l.code.clone(),
+                        name: l.name.clone(),
+                        dir: l.direction.as_str(),
+                    },
+                    None => LanguageInfo {
+                        code: code.clone(),
+                        name: code.clone(),
+                        dir: "auto",
+                    },
+                })
+                .collect(),
+        };
+        let days = event
+            .programme
+            .days
+            .iter()
+            .map(|day| day_view(day, event, &people, &localizer, &formats, &ui))
+            .collect();
+        Ok(LanguageViews {
+            config,
+            event,
+            theme,
+            language,
+            localizer,
+            ui,
+            event_view,
+            days,
+            people,
+        })
+    }
+
+    fn code(&self) -> &str {
+        &self.language.code
+    }
+
+    /// Renders one page; returns its published path and HTML.
+    pub fn render_page(
+        &self,
+        page: PageRef,
+        all: &[LanguageViews],
+    ) -> Result<(String, String), Error> {
+        let dir = page.dir(self.event, self.code());
+        let depth = dir.matches('/').count();
+        let mut context = self.common_context(page, &"../".repeat(depth), all);
+        let ui = |key: &str| self.ui.get(key).cloned();
+        let (template, title, kind) = match page {
+            PageRef::Home => {
+                context.insert("days", &self.days);
+                ("home.html", self.event_view.name.clone(), "home")
+            }
+            PageRef::Programme => {
+                context.insert("days", &self.days);
+                (
+                    "programme.html",
+                    ui("programme").unwrap_or_else(|| self.event_view.name.clone()),
+                    "programme",
+                )
+            }
+            PageRef::Speakers => {
+                context.insert("speakers", &self.people);
+                (
+                    "speakers.html",
+                    ui("speakers").unwrap_or_else(|| self.event_view.name.clone()),
+                    "speakers",
+                )
+            }
+            PageRef::Speaker(i) => {
+                let speaker = &self.event.speakers[i];
+                let mut person = serde_json_value(&self.people[i]);
+                if let Some(bio) = self.localizer.markdown(&speaker.biography) {
+                    person.insert("biography".into(), tera::Value::String(bio));
+                }
+                context.insert("speaker", &person);
+                context.insert("appearances", &self.appearances(speaker));
+                ("speaker.html", self.people[i].name.clone(), "speaker")
+            }
+            PageRef::Page(i) => {
+                let free = &self.event.pages[i];
+                context.insert(
+                    "body",
+                    &self.localizer.markdown(&free.body).unwrap_or_default(),
+                );
+                ("page.html", self.localizer.text(&free.title), "page")
+            }
+        };
+        context.insert("title", &title);
+        context.insert("kind", kind);
+        let html = self.theme.render(template, &context)?;
+        Ok((format!("{dir}index.html"), html))
+    }
+
+    fn common_context(&self, page: PageRef, root: &str, all: &[LanguageViews]) -> Context {
+        let event = self.event;
+        let base = &self.config.base_url;
+        let mut context = Context::new();
+        context.insert("lang", &self.language_info());
+        context.insert("root", root);
+        context.insert("home", &PageRef::Home.dir(event, self.code()));
+        context.insert(
+            "canonical",
+            &format!("{base}{}", page.dir(event, self.code())),
+        );
+        let mut alternates: Vec<Alternate> = all
+            .iter()
+            .map(|v| Alternate {
+                hreflang: v.code().to_string(),
+                url: format!("{base}{}", page.dir(event, v.code())),
+            })
+            .collect();
+        alternates.push(Alternate {
+            hreflang: "x-default".into(),
+            url: base.clone(),
+        });
+        context.insert("alternates", &alternates);
+        let languages: Vec<SwitcherItem> = all
+            .iter()
+            .map(|v| SwitcherItem {
+                code: v.code().to_string(),
+                name: v.language.name.clone(),
+                dir: v.language.direction.as_str(),
+                url: page.dir(event, v.code()),
+                current: v.code() == self.code(),
+            })
+            .collect();
+        context.insert("languages", &languages);
+        context.insert("nav", &self.nav(page));
+        context.insert("event", &self.event_view);
+        context.insert("ui", &self.ui);
+        context.insert(
+            "links",
+            &BTreeMap::from([
+                ("home", PageRef::Home.dir(event, self.code())),
+                ("programme", PageRef::Programme.dir(event, self.code())),
+                ("speakers", PageRef::Speakers.dir(event, self.code())),
+            ]),
+        );
+        context.insert(
+            "description",
+            &event
+                .description
+                .as_ref()
+                .map(|d| super::markdown::to_text(self.localizer.text(d).text.as_str())),
+        );
+        context
+    }
+
+    fn language_info(&self) -> LanguageInfo {
+        LanguageInfo {
+            code: self.language.code.clone(),
+            name: self.language.name.clone(),
+            dir: self.language.direction.as_str(),
+        }
+    }
+
+    /// Home, programme, speakers, then the pages that are in the menu.
+    fn nav(&self, current: PageRef) -> Vec<NavItem> {
+        let event = self.event;
+        let mut items = Vec::new();
+        for (page, key) in [
+            (PageRef::Home, "home"),
+            (PageRef::Programme, "programme"),
+            (PageRef::Speakers, "speakers"),
+        ] {
+            if let Some(title) = self.ui.get(key) {
+                items.push(NavItem {
+                    title: title.clone(),
+                    url: page.dir(event, self.code()),
+                    current: page == current
+                        || (page == PageRef::Speakers && matches!(current, PageRef::Speaker(_))),
+                });
+            }
+        }
+        for (i, free) in event
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.menu.is_some())
+        {
+            items.push(NavItem {
+                title: self.localizer.text(&free.title),
+                url: PageRef::Page(i).dir(event, self.code()),
+                current: current == PageRef::Page(i),
+            });
+        }
+        items
+    }
+
+    fn appearances(&self, speaker: &Speaker) -> Vec<AppearanceView> {
+        speaker
+            .appearances
+            .iter()
+            .map(|a| {
+                let day = &self.days[a.day];
+                let session = &day.sessions[a.session];
+                let role_key = match a.role {
+                    Role::Moderator => "role_moderator",
+                    Role::Speaker => "role_speaker",
+                };
+                AppearanceView {
+                    date: day.date.clone(),
+                    start: session.start.clone(),
+                    end: session.end.clone(),
+                    start_iso: session.start_iso.clone(),
+                    end_iso: session.end_iso.clone(),
+                    title: session.title.clone(),
+                    url: format!(
+                        "{}#{}",
+                        PageRef::Programme.dir(self.event, self.code()),
+                        session.id
+                    ),
+                    role: self
+                        .ui
+                        .get(role_key)
+                        .cloned()
+                        .unwrap_or_else(|| self.localizer.text(&Text::Same(role_key.into()))),
+                    cancelled: session.cancelled,
+                }
+            })
+            .collect()
+    }
+}
+
+fn serde_json_value<T: Serialize>(value: &T) -> tera::Map<String, tera::Value> {
+    match tera::to_value(value) {
+        Ok(tera::Value::Object(map)) => map,
+        _ => tera::Map::new(),
+    }
+}
+
+/// The theme's interface strings for the language, overridden key by key by the site's
+/// `content/i18n/`; a missing string falls back to the default language, then English.
+fn interface_strings(
+    config: &Config,
+    event: &Event,
+    theme: &Theme,
+    localizer: &Localizer,
+) -> BTreeMap<String, Localized> {
+    let mut chain: Vec<&str> = vec![localizer.language.code.as_str()];
+    if let Some(base) = localizer.language.code.split('-').next() {
+        chain.push(base);
+    }
+    chain.push(&config.languages[0].code);
+    chain.push("en");
+    let mut keys: Vec<&String> = theme.strings.values().flat_map(|m| m.keys()).collect();
+    keys.extend(event.strings.values().flat_map(|m| m.keys()));
+    keys.sort();
+    keys.dedup();
+    let mut strings = BTreeMap::new();
+    for key in keys {
+        let found = chain.iter().find_map(|code| {
+            let text = event
+                .strings
+                .get(*code)
+                .and_then(|m| m.get(key))
+                .or_else(|| theme.strings.get(*code).and_then(|m| m.get(key)))?;
+            Some((code, text))
+        });
+        if let Some((code, text)) = found {
+            // The language's own regional variant counts as the language itself.
+            let lang = if localizer.language.code.starts_with(*code) {
+                localizer.language.code.clone()
+            } else {
+                code.to_string()
+            };
+            let per_language = Text::PerLanguage(BTreeMap::from([(lang, text.clone())]));
+            strings.insert(key.clone(), localizer.text(&per_language));
+        }
+    }
+    strings
+}
+
+fn person_view(speaker: &Speaker, localizer: &Localizer) -> PersonView {
+    let name = localizer.text(&speaker.name);
+    PersonView {
+        id: speaker.id.clone(),
+        url: format!("{}/speakers/{}/", localizer.language.code, speaker.id),
+        initials: initials(&name.text),
+        hue: speaker
+            .id
+            .bytes()
+            .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
+            % 360,
+        name,
+        honorific: localizer.optional(&speaker.honorific),
+        role: localizer.optional(&speaker.role),
+        organisation: localizer.optional(&speaker.organisation),
+        photo: speaker.photo.clone(),
+    }
+}
+
+/// The first letters of the first and last words of a name.
+fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = words.first().and_then(|w| w.chars().next());
+    let last = words.iter().skip(1).last().and_then(|w| w.chars().next());
+    first
+        .into_iter()
+        .chain(last)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+fn day_view(
+    day: &Day,
+    event: &Event,
+    people: &[PersonView],
+    localizer: &Localizer,
+    formats: &DateFormats,
+    ui: &BTreeMap<String, Localized>,
+) -> DayView {
+    let mut zones: Vec<String> = Vec::new();
+    let sessions = day
+        .sessions
+        .iter()
+        .map(|session| {
+            let start = day.date.and_time(session.start);
+            let zone = formats.offset(dates::offset_at(event.timezone, start));
+            if !zones.contains(&zone) {
+                zones.push(zone);
+            }
+            session_view(session, start, day, event, people, localizer, formats, ui)
+        })
+        .collect();
+    DayView {
+        anchor: format!("day-{}", day.date),
+        date: formats.day(day.date),
+        title: localizer.optional(&day.title),
+        zone: if zones.is_empty() {
+            formats.offset(dates::offset_at(
+                event.timezone,
+                day.date.and_hms_opt(12, 0, 0).unwrap_or_default(),
+            ))
+        } else {
+            zones.join(" / ")
+        },
+        sessions,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn session_view(
+    session: &Session,
+    start: NaiveDateTime,
+    day: &Day,
+    event: &Event,
+    people: &[PersonView],
+    localizer: &Localizer,
+    formats: &DateFormats,
+    ui: &BTreeMap<String, Localized>,
+) -> SessionView {
+    let end = session.end.map(|t| day.date.and_time(t));
+    let kind = session.kind.name();
+    SessionView {
+        id: session.id.clone(),
+        kind,
+        kind_label: ui
+            .get(&format!("kind_{kind}"))
+            .cloned()
+            .unwrap_or_else(|| localizer.text(&Text::Same(kind.into()))),
+        title: localizer.text(&session.title),
+        description: session
+            .description
+            .as_ref()
+            .and_then(|d| localizer.markdown(d)),
+        location: localizer.optional(&session.location),
+        start: formats.time(session.start),
+        end: session.end.map(|t| formats.time(t)),
+        start_iso: dates::iso(event.timezone, start),
+        end_iso: end.map(|e| dates::iso(event.timezone, e)),
+        cancelled: session.cancelled,
+        moderators: session
+            .moderators
+            .iter()
+            .map(|&i| people[i].clone())
+            .collect(),
+        speakers: session
+            .speakers
+            .iter()
+            .map(|&i| people[i].clone())
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct Choice {
+    code: String,
+    name: String,
+    dir: &'static str,
+    url: String,
+    event_name: String,
+    not_found: String,
+}
+
+fn choices(views: &[LanguageViews]) -> Vec<Choice> {
+    views
+        .iter()
+        .map(|v| Choice {
+            code: v.code().to_string(),
+            name: v.language.name.clone(),
+            dir: v.language.direction.as_str(),
+            url: format!("{}/", v.code()),
+            event_name: v.event_view.name.text.clone(),
+            not_found: v
+                .ui
+                .get("not_found_link")
+                .map(|l| l.text.clone())
+                .unwrap_or_else(|| v.language.name.clone()),
+        })
+        .collect()
+}
+
+/// The root `index.html`: a choice of language, the `x-default` of every page.
+pub fn render_chooser(views: &[LanguageViews]) -> Result<String, Error> {
+    let default = &views[0];
+    let mut context = default.common_context(PageRef::Home, "", views);
+    context.insert("canonical", &default.config.base_url);
+    context.insert("choices", &choices(views));
+    context.insert("title", &default.event_view.name);
+    context.insert("kind", "chooser");
+    default.theme.render("chooser.html", &context)
+}
+
+/// `404.html`: served for any missing path, so its links start from the site's root path.
+pub fn render_not_found(views: &[LanguageViews]) -> Result<String, Error> {
+    let default = &views[0];
+    let base = &default.config.base_url;
+    let path = base
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    let mut context = default.common_context(PageRef::Home, path, views);
+    context.insert("choices", &choices(views));
+    context.insert("title", &default.ui.get("not_found"));
+    context.insert("kind", "not-found");
+    default.theme.render("404.html", &context)
+}

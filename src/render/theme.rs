@@ -1,0 +1,159 @@
+//! The theme: Tera templates, static files and interface strings. The default theme is
+//! compiled into the binary; a site's own `themes/NAME/` overrides it file by file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::content::files::is_temporary;
+use crate::content::yaml;
+use crate::diagnostics::{Error, Errors, Place, Problem};
+
+static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A loaded theme.
+pub struct Theme {
+    /// The templates, parsed once.
+    pub tera: Tera,
+    /// Where each template came from, to name it in errors.
+    pub sources: BTreeMap<String, PathBuf>,
+    /// Static files, published under `assets/`.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Interface strings by language.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Theme {
+    /// Loads the theme named in the configuration.
+    pub fn load(root: &Path, config: &Config) -> Result<Theme, Errors> {
+        let mut files: BTreeMap<String, (PathBuf, Vec<u8>)> = BTreeMap::new();
+        collect_embedded(&DEFAULT_THEME, &mut files);
+        let folder = Path::new("themes").join(&config.theme);
+        if root.join(&folder).is_dir() {
+            for entry in WalkDir::new(root.join(&folder)).follow_links(true) {
+                let entry = entry.map_err(|e| {
+                    Error::new(Place::file(&folder), Problem::Unreadable(e.to_string()))
+                })?;
+                if !entry.file_type().is_file() || is_temporary(entry.path()) {
+                    continue;
+                }
+                let Ok(relative) = entry.path().strip_prefix(root.join(&folder)) else {
+                    continue;
+                };
+                let key = relative.to_string_lossy().replace('\\', "/");
+                let bytes = std::fs::read(entry.path()).map_err(|e| {
+                    Error::new(
+                        Place::file(folder.join(relative)),
+                        Problem::Unreadable(e.to_string()),
+                    )
+                })?;
+                files.insert(key, (folder.join(relative), bytes));
+            }
+        } else if config.theme != "default" {
+            return Err(Error::new(
+                Place::file(CONFIG_FILE),
+                Problem::UnknownTheme(config.theme.clone()),
+            )
+            .into());
+        }
+
+        let mut errors = Errors::default();
+        let mut templates = Vec::new();
+        let mut sources = BTreeMap::new();
+        let mut statics = BTreeMap::new();
+        let mut strings = BTreeMap::new();
+        for (key, (source, bytes)) in files {
+            if let Some(name) = key.strip_prefix("templates/") {
+                match yaml::decode(bytes, &source) {
+                    Ok(text) => templates.push((name.to_string(), text)),
+                    Err(e) => errors.0.push(e),
+                }
+                sources.insert(name.to_string(), source);
+            } else if let Some(name) = key.strip_prefix("static/") {
+                statics.insert(name.to_string(), bytes);
+            } else if let Some(lang) = key
+                .strip_prefix("i18n/")
+                .and_then(|f| f.strip_suffix(".yaml"))
+            {
+                let parsed = yaml::decode(bytes, &source)
+                    .and_then(|text| yaml::parse::<BTreeMap<String, String>>(&text, &source, 0));
+                match parsed {
+                    Ok(map) => {
+                        strings.insert(lang.to_string(), map);
+                    }
+                    Err(e) => errors.0.push(e),
+                }
+            }
+        }
+        errors.into_result()?;
+        let mut tera = Tera::default();
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error(&e, &sources))?;
+        Ok(Theme {
+            tera,
+            sources,
+            statics,
+            strings,
+        })
+    }
+
+    /// Renders a template with a context.
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Error> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(&e, &self.sources))
+    }
+}
+
+fn collect_embedded(dir: &Dir, files: &mut BTreeMap<String, (PathBuf, Vec<u8>)>) {
+    for file in dir.files() {
+        let key = file.path().to_string_lossy().replace('\\', "/");
+        let source = Path::new("themes/default").join(file.path());
+        files.insert(key, (source, file.contents().to_vec()));
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, files);
+    }
+}
+
+/// A Tera error with the template's file and, for syntax errors, its line and column.
+pub fn template_error(error: &tera::Error, sources: &BTreeMap<String, PathBuf>) -> Error {
+    let mut messages = vec![error.to_string()];
+    let mut cause = std::error::Error::source(error);
+    while let Some(e) = cause {
+        messages.push(e.to_string());
+        cause = e.source();
+    }
+    let template = messages.iter().find_map(|m| {
+        let start = m.find(['\'', '"'])? + 1;
+        let quote = m[start - 1..].chars().next()?;
+        let end = start + m[start..].find(quote)?;
+        let name = &m[start..end];
+        sources.contains_key(name).then(|| name.to_string())
+    });
+    let position = messages.iter().find_map(|m| {
+        let rest = &m[m.find("--> ")? + 4..];
+        let (line, rest) = rest.split_once(':')?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((line.trim().parse().ok()?, column.parse().ok()?))
+    });
+    let file = template
+        .and_then(|t| sources.get(&t).cloned())
+        .unwrap_or_else(|| PathBuf::from("themes"));
+    let detail = messages
+        .iter()
+        .map(|m| {
+            m.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(": ");
+    Error::new(Place { file, position }, Problem::Template(detail))
+}

@@ -1,0 +1,108 @@
+//! What templates see: the event's text chosen for one language, with fallbacks marked.
+
+use serde::Serialize;
+
+use super::markdown;
+use crate::config::{Config, Direction, Language};
+use crate::text::{Chosen, Text};
+
+/// Text chosen for a page's language. `html` is the escaped text, wrapped in an element with
+/// its own `lang` and `dir` when it fell back to another language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Localized {
+    /// The plain text, for attributes.
+    pub text: String,
+    /// The text as HTML, for content.
+    pub html: String,
+    /// The language it is in.
+    pub lang: String,
+    /// Its direction.
+    pub dir: &'static str,
+    /// Whether it is not in the page's language.
+    pub fallback: bool,
+}
+
+/// Chooses text for one language of the site.
+pub struct Localizer<'a> {
+    /// The page's language.
+    pub language: &'a Language,
+    config: &'a Config,
+}
+
+impl<'a> Localizer<'a> {
+    /// A localizer for `language`.
+    pub fn new(config: &'a Config, language: &'a Language) -> Localizer<'a> {
+        Localizer { language, config }
+    }
+
+    fn default_code(&self) -> &str {
+        &self.config.languages[0].code
+    }
+
+    /// The language a chosen text is in, if it is not the page's, with its direction.
+    fn foreign(&self, chosen: Chosen) -> Option<(String, Direction)> {
+        let code = chosen.lang?;
+        if code == self.language.code {
+            return None;
+        }
+        let direction = match self.config.language(code) {
+            Some(l) => l.direction,
+            None => code
+                .parse()
+                .map(|l| Direction::of(&l))
+                .unwrap_or(Direction::Ltr),
+        };
+        Some((code.to_string(), direction))
+    }
+
+    /// A text field in this language.
+    pub fn text(&self, text: &Text) -> Localized {
+        let chosen = text.get(&self.language.code, self.default_code());
+        let escaped = markdown::escape(chosen.text);
+        match self.foreign(chosen) {
+            Some((lang, dir)) => Localized {
+                text: chosen.text.to_string(),
+                html: format!(
+                    r#"<span lang="{lang}" dir="{}">{escaped}</span>"#,
+                    dir.as_str()
+                ),
+                lang,
+                dir: dir.as_str(),
+                fallback: true,
+            },
+            None => Localized {
+                text: chosen.text.to_string(),
+                html: escaped,
+                lang: self.language.code.clone(),
+                dir: self.language.direction.as_str(),
+                fallback: false,
+            },
+        }
+    }
+
+    /// An optional text field.
+    pub fn optional(&self, text: &Option<Text>) -> Option<Localized> {
+        text.as_ref()
+            .filter(|t| !t.is_empty())
+            .map(|t| self.text(t))
+    }
+
+    /// A Markdown field rendered to HTML in this language, in a `<div lang dir>` when it fell
+    /// back.
+    pub fn markdown(&self, text: &Text) -> Option<String> {
+        if text.is_empty() {
+            return None;
+        }
+        let chosen = text.get(&self.language.code, self.default_code());
+        if chosen.text.trim().is_empty() {
+            return None;
+        }
+        let html = markdown::to_html(chosen.text, self.config.raw_html);
+        Some(match self.foreign(chosen) {
+            Some((lang, dir)) => {
+                format!(r#"<div lang="{lang}" dir="{}">{html}</div>"#, dir.as_str())
+            }
+            None => html,
+        })
+    }
+}
