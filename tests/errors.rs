@@ -1,0 +1,289 @@
+//! Each rule of the content model, broken once: the build names the file, the line and what
+//! is wrong, exits 1, and leaves the last good output byte for byte as it was.
+
+mod common;
+
+use common::{majlis, Site};
+
+/// Builds `site` once (good), lets `break_it` edit it, builds again and checks the failure.
+fn assert_rejected(site: &Site, expected_place: &str, expected_message: &str) {
+    let run = site.build();
+    assert_eq!(run.code, 1, "the build should fail:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(expected_place),
+        "expected {expected_place:?} in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(expected_message),
+        "expected {expected_message:?} in:\n{}",
+        run.stderr
+    );
+}
+
+/// A minimal site built once, so that a later failure can be checked against its output.
+fn built_minimal() -> (Site, Vec<(String, Vec<u8>)>) {
+    let site = Site::copy_of("minimal");
+    let before = site.built().snapshot();
+    (site, before)
+}
+
+fn assert_output_untouched(site: &Site, before: &[(String, Vec<u8>)]) {
+    let after = common::Published::at(site.out()).snapshot();
+    assert!(after == before, "a failed build changed the output");
+}
+
+macro_rules! rule {
+    ($name:ident, $file:expr, $from:expr, $to:expr, $place:expr, $message:expr) => {
+        #[test]
+        fn $name() {
+            let (site, before) = built_minimal();
+            site.edit($file, $from, $to);
+            assert_rejected(&site, $place, $message);
+            assert_output_untouched(&site, &before);
+        }
+    };
+}
+
+rule!(
+    unknown_speaker_in_programme_names_its_line,
+    "content/programme.yaml",
+    "speakers: [jane-placeholder]\n      - id: talk",
+    "speakers: [jane-placeholder, john-nobody]\n      - id: talk",
+    "content/programme.yaml:9:38",
+    "no speaker `john-nobody`"
+);
+
+rule!(
+    unknown_moderator_names_its_line,
+    "content/programme.yaml",
+    "        title: Welcome\n",
+    "        title: Welcome\n        moderators:\n          - ghost-moderator\n",
+    "content/programme.yaml:10:13",
+    "no speaker `ghost-moderator`"
+);
+
+rule!(
+    end_not_after_start_names_the_end,
+    "content/programme.yaml",
+    "end: \"09:30\"",
+    "end: \"08:30\"",
+    "content/programme.yaml:6:14",
+    "not after its start"
+);
+
+rule!(
+    day_outside_the_event_names_the_date,
+    "content/programme.yaml",
+    "date: 2026-06-01",
+    "date: 2026-06-03",
+    "content/programme.yaml:2:11",
+    "outside the event's dates"
+);
+
+rule!(
+    duplicate_session_id_names_the_second_one,
+    "content/programme.yaml",
+    "id: talk",
+    "id: welcome",
+    "content/programme.yaml:10:13",
+    "already used at content/programme.yaml:4:13"
+);
+
+rule!(
+    id_that_is_not_url_safe_is_refused,
+    "content/programme.yaml",
+    "id: talk",
+    "id: \"talk/../../x\"",
+    "content/programme.yaml:10:13",
+    "not a URL-safe id"
+);
+
+rule!(
+    overlapping_sessions_in_one_location_are_refused,
+    "content/programme.yaml",
+    "start: \"10:00\"",
+    "start: \"09:15\"",
+    "content/programme.yaml:11:16",
+    "overlaps session `welcome`"
+);
+
+rule!(
+    unknown_time_zone_names_its_line,
+    "content/event.yaml",
+    "timezone: UTC",
+    "timezone: Mars/Olympus_Mons",
+    "content/event.yaml:2:11",
+    "not a known time zone"
+);
+
+rule!(
+    default_language_not_in_the_list_is_refused,
+    "site-config.yaml",
+    "default_language: en",
+    "default_language: de",
+    "site-config.yaml:2:19",
+    "not one of the site's languages"
+);
+
+rule!(
+    unknown_session_kind_names_its_line,
+    "content/programme.yaml",
+    "kind: session",
+    "kind: keynote-speech",
+    "content/programme.yaml:13:15",
+    "`keynote-speech` is not a session kind"
+);
+
+rule!(
+    yaml_syntax_error_names_its_line,
+    "content/programme.yaml",
+    "kind: ceremony",
+    "kind: ceremony: opening",
+    "content/programme.yaml:7:",
+    "mapping values are not allowed"
+);
+
+rule!(
+    yaml_type_error_names_the_value,
+    "content/programme.yaml",
+    "speakers: [jane-placeholder]\n      - id: talk",
+    "speakers: {a: b}\n      - id: talk",
+    "content/programme.yaml:9:19",
+    "invalid type"
+);
+
+rule!(
+    unknown_key_in_programme_suggests_the_right_one,
+    "content/programme.yaml",
+    "end: \"11:00\"",
+    "ned: \"11:00\"",
+    "content/programme.yaml:12:9",
+    "unknown key `ned`"
+);
+
+rule!(
+    unknown_key_in_event_is_refused,
+    "content/event.yaml",
+    "timezone: UTC",
+    "timezone: UTC\nvenu: Somewhere",
+    "content/event.yaml:3:1",
+    "unknown key `venu`"
+);
+
+rule!(
+    unknown_key_in_site_config_is_refused,
+    "site-config.yaml",
+    "default_language: en",
+    "default_language: en\nminfy: true",
+    "site-config.yaml:3:1",
+    "unknown key `minfy`"
+);
+
+rule!(
+    front_matter_not_closed_names_the_markdown_file,
+    "content/speakers/jane-placeholder.en.md",
+    "organisation: Nowhere Institute\n---",
+    "organisation: Nowhere Institute\n",
+    "content/speakers/jane-placeholder.en.md:1:1",
+    "never closed"
+);
+
+rule!(
+    front_matter_error_names_the_line_in_the_markdown_file,
+    "content/speakers/jane-placeholder.en.md",
+    "role: Example Speaker",
+    "role: Example: Speaker",
+    "content/speakers/jane-placeholder.en.md:3:",
+    "mapping values are not allowed"
+);
+
+#[test]
+fn front_matter_type_error_is_at_the_file_line() {
+    let (site, before) = built_minimal();
+    site.edit(
+        "content/speakers/jane-placeholder.en.md",
+        "role: Example Speaker",
+        "role:\n  - Example Speaker",
+    );
+    assert_rejected(
+        &site,
+        "content/speakers/jane-placeholder.en.md:4:3",
+        "invalid type",
+    );
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn invalid_utf8_names_the_file_and_line() {
+    let (site, before) = built_minimal();
+    site.write(
+        "content/speakers/jane-placeholder.en.md",
+        b"---\nname: Jane\nrole: caf\xe9\n---\n",
+    );
+    assert_rejected(
+        &site,
+        "content/speakers/jane-placeholder.en.md:3:10",
+        "not valid UTF-8",
+    );
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn every_error_of_a_run_is_reported_at_once() {
+    let (site, before) = built_minimal();
+    site.edit("content/programme.yaml", "end: \"09:30\"", "end: \"08:30\"");
+    site.edit("content/programme.yaml", "kind: session", "kind: nap");
+    site.edit(
+        "content/event.yaml",
+        "timezone: UTC",
+        "timezone: Nowhere/City",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 1);
+    for expected in [
+        "content/programme.yaml:6:14",
+        "content/programme.yaml:13:15",
+        "content/event.yaml:2:11",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected} missing in:\n{}",
+            run.stderr
+        );
+    }
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn check_reports_the_same_errors_and_writes_nothing() {
+    let site = Site::copy_of("minimal");
+    site.edit("content/programme.yaml", "kind: session", "kind: nap");
+    let run = majlis(&site.root(), &["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("content/programme.yaml:13:15"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.root().join("public").exists());
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn output_that_is_the_site_inside_content_or_an_ancestor_is_refused() {
+    let site = Site::copy_of("minimal");
+    let root = site.root();
+    for output in [
+        root.clone(),
+        root.join("content"),
+        root.join("content/public"),
+        root.parent().unwrap().to_path_buf(),
+    ] {
+        let run = majlis(&root, &["build", "--output", output.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{} was accepted", output.display());
+        assert!(run.stderr.contains("output folder"), "{}", run.stderr);
+    }
+    assert!(root.join("content/programme.yaml").is_file());
+    assert!(!root.join("content/public").exists());
+}

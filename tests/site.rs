@@ -1,0 +1,547 @@
+//! The published site, checked through an HTML parser: every path of the layout, languages
+//! and directions, alternates and switchers that resolve, fallbacks marked, text escaped.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{build_into_temp, example_root, fixture_root, majlis, Published, Site};
+
+const EXAMPLE_LANGUAGES: [&str; 3] = ["en", "fr", "ar"];
+const FIXTURE_LANGUAGES: [&str; 4] = ["fr", "en", "ar", "tr"];
+
+fn example() -> (tempfile::TempDir, Published) {
+    build_into_temp(&example_root())
+}
+
+fn multilingual() -> (tempfile::TempDir, Published) {
+    build_into_temp(&fixture_root("multilingual"))
+}
+
+/// The HTML pages under a language folder.
+fn pages_of(site: &Published, lang: &str) -> Vec<String> {
+    site.files()
+        .into_iter()
+        .filter(|f| f.starts_with(&format!("{lang}/")) && f.ends_with(".html"))
+        .collect()
+}
+
+#[test]
+fn example_publishes_every_path_of_the_layout_in_every_language() {
+    let (_dir, site) = example();
+    for path in ["index.html", "404.html", "sitemap.xml", "robots.txt"] {
+        assert!(site.has(path), "{path} is missing");
+    }
+    let speakers: Vec<String> = std::fs::read_dir(example_root().join("content/speakers"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|name| name.strip_suffix(".en.md").map(str::to_string))
+        .collect();
+    assert_eq!(
+        speakers.len(),
+        15,
+        "one speaker per person of the programme"
+    );
+    for lang in EXAMPLE_LANGUAGES {
+        for path in ["index.html", "programme/index.html", "speakers/index.html"] {
+            assert!(
+                site.has(&format!("{lang}/{path}")),
+                "{lang}/{path} is missing"
+            );
+        }
+        for speaker in &speakers {
+            assert!(site.has(&format!("{lang}/speakers/{speaker}/index.html")));
+        }
+    }
+    assert!(site.has("en/concept-note/index.html"));
+    assert!(
+        site.has("fr/note-conceptuelle/index.html"),
+        "the French page has its own slug"
+    );
+    assert!(site.has("ar/concept-note/index.html"));
+}
+
+/// Every page: `<html lang dir>`, a canonical URL, hreflang alternates to every language and
+/// x-default that are published, and a language switcher leading to the same page.
+fn assert_pages_are_linked_to_their_translations(site: &Published, languages: &[&str], base: &str) {
+    for lang in languages {
+        for path in pages_of(site, lang) {
+            let page = site.page(&path);
+            let html = page.one("html");
+            assert_eq!(html.value().attr("lang"), Some(*lang), "{path}");
+            let dir = if *lang == "ar" { "rtl" } else { "ltr" };
+            assert_eq!(html.value().attr("dir"), Some(dir), "{path}");
+
+            let canonical = page.attr("link[rel=canonical]", "href");
+            let own = path.strip_suffix("index.html").unwrap();
+            assert_eq!(canonical, format!("{base}{own}"), "{path}");
+
+            let alternates = page.select("link[rel=alternate][hreflang]");
+            let codes: BTreeSet<&str> = alternates
+                .iter()
+                .filter_map(|a| a.value().attr("hreflang"))
+                .collect();
+            let mut expected: BTreeSet<&str> = languages.iter().copied().collect();
+            expected.insert("x-default");
+            assert_eq!(codes, expected, "{path}");
+            for alternate in &alternates {
+                let href = alternate.value().attr("href").unwrap();
+                let target = href.strip_prefix(base).expect("alternates are absolute");
+                let file = format!("{target}index.html");
+                assert!(site.has(&file), "{path}: alternate {href} is not published");
+                let code = alternate.value().attr("hreflang").unwrap();
+                if code == "x-default" {
+                    continue;
+                }
+                // The switcher leads to the same page as the alternate of that language.
+                let switcher = page.attr(&format!("nav.languages a[hreflang={code}]"), "href");
+                assert_eq!(
+                    site.resolve(&path, &switcher),
+                    file,
+                    "{path}: switcher to {code}"
+                );
+                let lang_attr = page.attr(&format!("nav.languages a[hreflang={code}]"), "lang");
+                assert_eq!(lang_attr, code, "each language is named in itself");
+                assert_eq!(site.page(&file).attr("link[rel=canonical]", "href"), href);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_example_page_has_language_direction_alternates_and_switcher() {
+    let (_dir, site) = example();
+    assert_pages_are_linked_to_their_translations(
+        &site,
+        &EXAMPLE_LANGUAGES,
+        "https://pesnet.example.org/meeting-4/",
+    );
+}
+
+#[test]
+fn every_fixture_page_has_language_direction_alternates_and_switcher() {
+    let (_dir, site) = multilingual();
+    assert_pages_are_linked_to_their_translations(
+        &site,
+        &FIXTURE_LANGUAGES,
+        "https://events.example.test/forum-2025/",
+    );
+}
+
+#[test]
+fn root_index_chooses_a_language_and_is_the_x_default() {
+    let (_dir, site) = multilingual();
+    let page = site.page("index.html");
+    let choices: Vec<String> = page
+        .select("a[hreflang]")
+        .iter()
+        .map(|a| site.resolve("index.html", a.value().attr("href").unwrap()))
+        .collect();
+    let expected: Vec<String> = FIXTURE_LANGUAGES
+        .iter()
+        .map(|l| format!("{l}/index.html"))
+        .collect();
+    assert_eq!(choices, expected, "the default language (fr) first");
+    let home = site.page("ar/index.html");
+    assert_eq!(
+        home.attr("link[hreflang=x-default]", "href"),
+        "https://events.example.test/forum-2025/"
+    );
+}
+
+#[test]
+fn programme_anchors_every_session_and_links_each_person_to_their_page() {
+    let (_dir, site) = example();
+    for lang in EXAMPLE_LANGUAGES {
+        let path = format!("{lang}/programme/index.html");
+        let page = site.page(&path);
+        let ids: Vec<&str> = page
+            .select("article.session")
+            .iter()
+            .filter_map(|s| s.value().attr("id"))
+            .collect();
+        assert_eq!(ids.len(), 16, "every item of both days");
+        for id in [
+            "registration",
+            "opening",
+            "panel-1",
+            "panel-2",
+            "gala-dinner",
+            "closing",
+        ] {
+            assert!(ids.contains(&id), "{path} has no #{id}");
+        }
+        let people = page.select("a.person");
+        assert_eq!(people.len(), 16, "4 + 2 + 5 + 5 people in the sessions");
+        for person in people {
+            let target = site.resolve(&path, person.value().attr("href").unwrap());
+            assert!(target.starts_with(&format!("{lang}/speakers/")), "{target}");
+            assert!(site.has(&target), "{path}: {target} is not published");
+        }
+    }
+}
+
+#[test]
+fn opening_session_lists_its_speakers_in_the_order_of_the_french_document() {
+    let (_dir, site) = example();
+    let page = site.page("fr/programme/index.html");
+    let order: Vec<String> = page
+        .select("#opening .speakers a.person")
+        .iter()
+        .map(|a| {
+            a.value()
+                .attr("href")
+                .unwrap()
+                .rsplit('/')
+                .nth(1)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "younes-sekkouri",
+            "varol-dur",
+            "zehra-zumrut-selcuk",
+            "imane-belmaati"
+        ]
+    );
+    let times = page.text_of("#opening .session-time");
+    assert!(
+        times.contains("09:30") && times.contains("11:00"),
+        "{times}"
+    );
+}
+
+#[test]
+fn speaker_page_lists_every_session_with_day_time_and_role() {
+    let (_dir, site) = example();
+    let page = site.page("en/speakers/varol-dur/index.html");
+    let sessions: Vec<String> = page
+        .select(".appearance a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(sessions.len(), 2, "opening and panel 1");
+    assert!(sessions[0].ends_with("programme/#opening"));
+    assert!(sessions[1].ends_with("programme/#panel-1"));
+    for href in &sessions {
+        let target = site.resolve(&page.path, href);
+        assert_eq!(target, "en/programme/index.html");
+    }
+    let first = page.select(".appearance")[0].text().collect::<String>();
+    assert!(
+        first.contains("February 29, 2024") || first.contains("29 February 2024"),
+        "{first}"
+    );
+    assert!(first.contains("Speaker"), "{first}");
+
+    let moderator = site.page("en/speakers/rachid-marouane/index.html");
+    let text = moderator.text_of(".appearance");
+    assert!(text.contains("Moderator"), "{text}");
+}
+
+#[test]
+fn arabic_pages_read_right_to_left_and_isolate_latin_names() {
+    let (_dir, site) = example();
+    let page = site.page("ar/programme/index.html");
+    assert_eq!(page.attr("html", "dir"), "rtl");
+    for person in page.select("a.person") {
+        assert!(person
+            .children()
+            .any(|c| c.value().as_element().is_some_and(|e| e.name() == "bdi")));
+    }
+    let dates = page.text_of("#day-2024-02-29 h2 .day-date");
+    assert!(dates.contains("فبراير"), "{dates}");
+}
+
+#[test]
+fn programme_times_are_in_the_event_zone_and_labelled_with_it() {
+    let (_dir, site) = example();
+    let page = site.page("en/programme/index.html");
+    assert!(page
+        .text_of("#day-2024-02-29 .timezone-note")
+        .contains("GMT+1"));
+    assert_eq!(
+        page.select("#registration .session-time time")[0]
+            .value()
+            .attr("datetime")
+            .unwrap(),
+        "2024-02-29T09:00:00+01:00"
+    );
+}
+
+#[test]
+fn dates_are_formatted_from_cldr_in_each_language() {
+    let (_dir, site) = multilingual();
+    let tr = site.page("tr/index.html").text_of(".hero-facts .dates");
+    assert!(tr.contains("29 Mart 2025"), "{tr}");
+    let fr = site
+        .page("fr/programme/index.html")
+        .text_of("#day-2025-03-29 .day-date");
+    assert_eq!(fr, "samedi 29 mars 2025");
+    let paris = site.page("en/programme/index.html");
+    assert!(paris
+        .text_of("#day-2025-03-30 .timezone-note")
+        .contains("GMT+2"));
+    assert_eq!(
+        paris.select("#keynote .session-time time")[0]
+            .value()
+            .attr("datetime")
+            .unwrap(),
+        "2025-03-30T09:00:00+02:00"
+    );
+}
+
+#[test]
+fn text_that_falls_back_is_marked_with_its_own_language_and_direction() {
+    let (_dir, site) = multilingual();
+    let ar = site.page("ar/programme/index.html");
+    let fallback = ar.one("#panel-climate .session-title span[lang=fr]");
+    assert_eq!(fallback.value().attr("dir"), Some("ltr"));
+    // Translated text is not marked.
+    assert!(ar
+        .select("#registration .session-title span[lang]")
+        .is_empty());
+
+    let about = site.page("ar/about/index.html");
+    let body = about.one("article.prose div[lang=fr]");
+    assert_eq!(body.value().attr("dir"), Some("ltr"));
+
+    let speaker = site.page("en/speakers/lucie-moreau/index.html");
+    assert!(
+        !speaker.select("h1 span[lang=fr]").is_empty(),
+        "a French-only speaker's name"
+    );
+}
+
+#[test]
+fn markup_characters_in_titles_are_escaped() {
+    let (_dir, site) = multilingual();
+    let page = site.page("fr/programme/index.html");
+    let title = page.text_of("#panel-climate .session-title");
+    assert!(
+        title.contains("Villes & climat") && title.contains("<demain>"),
+        "{title}"
+    );
+    assert!(
+        page.select("demain").is_empty(),
+        "no element made of a title"
+    );
+}
+
+#[test]
+fn a_page_with_its_own_slug_is_published_there_and_switched_to() {
+    let (_dir, site) = multilingual();
+    assert!(site.has("fr/a-propos/index.html"));
+    assert!(site.has("en/about/index.html"));
+    assert!(
+        site.has("ar/about/index.html"),
+        "the fallback keeps the page's name"
+    );
+    let fr = site.page("fr/a-propos/index.html");
+    let to_en = fr.attr("nav.languages a[hreflang=en]", "href");
+    assert_eq!(site.resolve(&fr.path, &to_en), "en/about/index.html");
+    let nav: Vec<String> = fr
+        .select("nav.site-nav a")
+        .iter()
+        .map(|a| site.resolve(&fr.path, a.value().attr("href").unwrap()))
+        .collect();
+    assert_eq!(
+        nav,
+        [
+            "fr/index.html",
+            "fr/programme/index.html",
+            "fr/speakers/index.html",
+            "fr/a-propos/index.html",
+            "fr/venue/index.html"
+        ]
+    );
+}
+
+#[test]
+fn markdown_has_tables_footnotes_and_strikethrough() {
+    let (_dir, site) = multilingual();
+    let page = site.page("fr/venue/index.html");
+    assert!(!page.select("article table").is_empty());
+    assert!(!page.select("article del").is_empty());
+    assert!(!page.select("article .footnote-definition").is_empty());
+}
+
+#[test]
+fn sitemap_lists_every_page_with_hreflang_alternates() {
+    let (_dir, site) = multilingual();
+    let xml = site.text("sitemap.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let base = "https://events.example.test/forum-2025/";
+    let urls: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("url"))
+        .collect();
+    let pages: usize = FIXTURE_LANGUAGES
+        .iter()
+        .map(|l| pages_of(&site, l).len())
+        .sum();
+    assert_eq!(urls.len(), pages);
+    for url in urls {
+        let loc = url
+            .children()
+            .find(|n| n.has_tag_name("loc"))
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(site.has(&format!("{}index.html", loc.strip_prefix(base).unwrap())));
+        let links: Vec<_> = url
+            .children()
+            .filter(|n| n.tag_name().name() == "link")
+            .collect();
+        assert_eq!(links.len(), FIXTURE_LANGUAGES.len() + 1, "{loc}");
+        assert!(links.iter().any(|l| l.attribute("href") == Some(loc)));
+        assert!(links
+            .iter()
+            .all(|l| l.tag_name().namespace() == Some("http://www.w3.org/1999/xhtml")));
+    }
+    assert!(site
+        .text("robots.txt")
+        .contains(&format!("Sitemap: {base}sitemap.xml")));
+    assert!(site.has("404.html"));
+}
+
+#[test]
+fn base_url_can_be_given_on_the_command_line() {
+    let site = Site::copy_of("minimal");
+    let out = site.out();
+    let run = majlis(
+        &site.root(),
+        &[
+            "build",
+            "--output",
+            out.to_str().unwrap(),
+            "--base-url",
+            "https://other.example/x",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = Published::at(out).page("en/index.html");
+    assert_eq!(
+        page.attr("link[rel=canonical]", "href"),
+        "https://other.example/x/en/"
+    );
+}
+
+#[test]
+fn check_reports_missing_translations_and_strict_makes_them_errors() {
+    let root = fixture_root("multilingual");
+    let run = majlis(&root, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/speakers/lucie-moreau.en.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/programme.yaml:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("has no tr version"), "{}", run.stderr);
+    let strict = majlis(&root, &["check", "--strict"]);
+    assert_eq!(strict.code, 1);
+    let complete = majlis(&fixture_root("ramadan"), &["check", "--strict"]);
+    assert_eq!(complete.code, 0, "{}", complete.stderr);
+}
+
+#[test]
+fn byte_order_marks_and_crlf_line_endings_are_accepted() {
+    let original = Site::copy_of("minimal");
+    let plain = original.built();
+    let site = Site::copy_of("minimal");
+    for file in [
+        "site-config.yaml",
+        "content/event.yaml",
+        "content/programme.yaml",
+        "content/speakers/jane-placeholder.en.md",
+    ] {
+        let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+        site.write(file, format!("\u{feff}{}", text.replace('\n', "\r\n")));
+    }
+    let built = site.built();
+    assert_eq!(built.files(), plain.files());
+    let page = built.page("en/speakers/jane-placeholder/index.html");
+    assert_eq!(page.text_of("h1").trim(), "Jane Placeholder");
+}
+
+#[test]
+fn files_the_build_did_not_write_are_kept_and_stale_pages_removed() {
+    let site = Site::copy_of("multilingual");
+    site.built();
+    std::fs::write(site.out().join("CNAME"), "events.example.test").unwrap();
+    std::fs::create_dir_all(site.out().join(".well-known")).unwrap();
+    std::fs::write(site.out().join(".well-known/security.txt"), "x").unwrap();
+    site.remove("content/pages/venue.fr.md");
+    let built = site.built();
+    assert_eq!(built.text("CNAME"), "events.example.test");
+    assert!(built.has(".well-known/security.txt"));
+    assert!(
+        !built.has("fr/venue/index.html"),
+        "a page whose file is gone is removed"
+    );
+}
+
+#[test]
+fn unchanged_pages_keep_their_modification_time() {
+    let site = Site::copy_of("minimal");
+    let built = site.built();
+    let page = built.dir.join("en/speakers/index.html");
+    let before = std::fs::metadata(&page).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.edit(
+        "content/programme.yaml",
+        "title: Welcome",
+        "title: Welcome everyone",
+    );
+    site.built();
+    assert_eq!(
+        std::fs::metadata(&page).unwrap().modified().unwrap(),
+        before
+    );
+}
+
+#[test]
+fn minify_shrinks_pages_that_still_parse_the_same() {
+    let site = Site::copy_of("multilingual");
+    let plain = site.built();
+    let plain_size = plain.text("fr/programme/index.html").len();
+    let plain_ids = plain
+        .page("fr/programme/index.html")
+        .select("article.session")
+        .len();
+    site.edit("site-config.yaml", "minify: false", "minify: true");
+    let minified = site.built();
+    let text = minified.text("fr/programme/index.html");
+    assert!(text.len() < plain_size, "{} >= {plain_size}", text.len());
+    assert_eq!(
+        minified
+            .page("fr/programme/index.html")
+            .select("article.session")
+            .len(),
+        plain_ids
+    );
+}
+
+#[test]
+fn a_site_theme_file_overrides_the_built_in_one() {
+    let site = Site::copy_of("minimal");
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p id=custom>{{ title.text }}</p>{% endblock %}",
+    );
+    site.write("content/pages/info.en.md", "---\ntitle: Info\n---\nHello");
+    let built = site.built();
+    assert_eq!(built.page("en/info/index.html").text_of("#custom"), "Info");
+    assert!(!built
+        .page("en/programme/index.html")
+        .select("main h1")
+        .is_empty());
+}
