@@ -110,8 +110,8 @@ pub enum Problem {
         other_time: String,
         location: String,
     },
-    #[error("`{0}` is not a language of the site")]
-    UnknownLanguage(String),
+    #[error("the speaker's `name` is empty")]
+    EmptyName,
     #[error("the file name should be NAME.LANG.md (for example varol-dur.en.md)")]
     BadFileName,
     #[error("the URL segment `{slug}` is already used by {other}")]

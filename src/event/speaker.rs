@@ -143,10 +143,7 @@ pub fn gather(
         let front = &file.front;
         let lang = file.lang.as_str();
         if front.name.trim().is_empty() {
-            errors.push(
-                file.place("name"),
-                Problem::Yaml("the speaker's `name` is empty".into()),
-            );
+            errors.push(file.place("name"), Problem::EmptyName);
         }
         speaker.name.insert(lang, front.name.trim().to_string());
         for (field, value) in [
