@@ -102,8 +102,7 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Errors> {
         let file = PathBuf::from(CONFIG_FILE);
         let text = yaml::read_text(root, &file)?;
-        let raw: ConfigFile = yaml::parse(&text, &file, 0)?;
-        let locator = Locator::new(&text, 0);
+        let (raw, locator): (ConfigFile, Locator) = yaml::parse_located(&text, &file, 0)?;
         let at = |path: &str| locator.place(&file, path);
         let mut errors = Errors::default();
 

@@ -55,6 +55,8 @@ pub enum Problem {
     InvalidUtf8,
     #[error("{0}")]
     Yaml(String),
+    #[error("the key `{0}` is given twice in the same mapping")]
+    DuplicateKey(String),
     #[error("the file is empty")]
     EmptyFile,
     #[error("unknown key `{key}`")]

@@ -287,3 +287,283 @@ fn output_that_is_the_site_inside_content_or_an_ancestor_is_refused() {
     assert!(root.join("content/programme.yaml").is_file());
     assert!(!root.join("content/public").exists());
 }
+
+/// Cases that replace a whole file of the minimal site.
+macro_rules! bad_file {
+    ($name:ident, $file:expr, $content:expr, $place:expr, $message:expr) => {
+        #[test]
+        fn $name() {
+            let (site, before) = built_minimal();
+            site.write($file, $content);
+            assert_rejected(&site, $place, $message);
+            assert_output_untouched(&site, &before);
+        }
+    };
+}
+
+rule!(
+    a_string_where_a_list_is_expected_is_a_type_error,
+    "content/programme.yaml",
+    "speakers: [jane-placeholder]\n      - id: talk",
+    "speakers: jane-placeholder\n      - id: talk",
+    "content/programme.yaml:9:19",
+    "invalid type: string"
+);
+
+bad_file!(
+    an_empty_programme_is_refused,
+    "content/programme.yaml",
+    "",
+    "content/programme.yaml:1:1",
+    "the file is empty"
+);
+
+bad_file!(
+    an_empty_event_file_is_refused,
+    "content/event.yaml",
+    "\n\n",
+    "content/event.yaml:1:1",
+    "the file is empty"
+);
+
+bad_file!(
+    a_key_given_twice_names_its_second_place,
+    "content/event.yaml",
+    "name: A\ntimezone: UTC\nstart_date: 2026-06-01\nname: B\nend_date: 2026-06-01\n",
+    "content/event.yaml:4:1",
+    "the key `name` is given twice"
+);
+
+rule!(
+    a_language_given_twice_in_a_text_is_refused,
+    "content/programme.yaml",
+    "title: Welcome",
+    "title: {en: Welcome, en: Hello}",
+    "content/programme.yaml:8:30",
+    "the key `en` is given twice"
+);
+
+rule!(
+    hour_25_is_not_a_time,
+    "content/programme.yaml",
+    "start: \"10:00\"",
+    "start: \"25:00\"",
+    "content/programme.yaml:11:16",
+    "`25:00` is not a time"
+);
+
+rule!(
+    minute_61_is_not_a_time,
+    "content/programme.yaml",
+    "end: \"11:00\"",
+    "end: \"10:61\"",
+    "content/programme.yaml:12:14",
+    "`10:61` is not a time"
+);
+
+rule!(
+    an_unquoted_number_is_not_a_time,
+    "content/programme.yaml",
+    "start: \"10:00\"",
+    "start: 1000",
+    "content/programme.yaml:11:16",
+    "`1000` is not a time"
+);
+
+rule!(
+    an_event_ending_before_it_starts_is_refused,
+    "content/event.yaml",
+    "end_date: 2026-06-01",
+    "end_date: 2026-05-30",
+    "content/event.yaml:4:11",
+    "before it starts"
+);
+
+rule!(
+    month_13_is_not_a_date,
+    "content/event.yaml",
+    "start_date: 2026-06-01",
+    "start_date: 2026-13-01",
+    "content/event.yaml:3:13",
+    "not a date"
+);
+
+rule!(
+    a_day_given_twice_is_refused,
+    "content/programme.yaml",
+    "      - id: talk\n",
+    "  - date: 2026-06-01\n    sessions:\n      - id: talk\n",
+    "content/programme.yaml:10:11",
+    "appears twice"
+);
+
+rule!(
+    a_session_without_a_title_is_refused,
+    "content/programme.yaml",
+    "        title: Welcome\n",
+    "",
+    "content/programme.yaml:4:9",
+    "missing field `title`"
+);
+
+rule!(
+    a_language_listed_twice_is_refused,
+    "site-config.yaml",
+    "    name: English\n",
+    "    name: English\n  - code: en\n    name: Again\n",
+    "site-config.yaml:6:11",
+    "listed twice"
+);
+
+rule!(
+    a_language_code_that_is_not_bcp47_is_refused,
+    "site-config.yaml",
+    "    name: English\n",
+    "    name: English\n  - code: \"not a code!\"\n    name: X\n",
+    "site-config.yaml:6:11",
+    "not a valid BCP 47 language code"
+);
+
+rule!(
+    a_base_url_that_is_not_absolute_is_refused,
+    "site-config.yaml",
+    "base_url: http://localhost:8000/",
+    "base_url: localhost/site",
+    "site-config.yaml:1:11",
+    "not an absolute http(s) URL"
+);
+
+rule!(
+    an_unknown_theme_is_refused,
+    "site-config.yaml",
+    "default_language: en",
+    "default_language: en\ntheme: fancy",
+    "site-config.yaml",
+    "the theme `fancy` has no folder"
+);
+
+bad_file!(
+    a_page_slug_with_dot_dot_is_refused,
+    "content/pages/info.en.md",
+    "---\ntitle: Info\nslug: ../../outside\n---\nText\n",
+    "content/pages/info.en.md:3:7",
+    "not a URL-safe id"
+);
+
+bad_file!(
+    a_page_slug_with_a_slash_is_refused,
+    "content/pages/info.en.md",
+    "---\ntitle: Info\nslug: a/b\n---\nText\n",
+    "content/pages/info.en.md:3:7",
+    "not a URL-safe id"
+);
+
+bad_file!(
+    a_page_slug_taken_by_the_programme_is_refused,
+    "content/pages/info.en.md",
+    "---\ntitle: Info\nslug: programme\n---\nText\n",
+    "content/pages/info.en.md:3:7",
+    "already used by the site's own programme page"
+);
+
+bad_file!(
+    a_page_without_front_matter_is_refused,
+    "content/pages/info.en.md",
+    "# Info\n\nText\n",
+    "content/pages/info.en.md:1:1",
+    "has no front matter"
+);
+
+bad_file!(
+    a_page_without_a_title_is_refused,
+    "content/pages/info.en.md",
+    "---\nmenu: 1\n---\nText\n",
+    "content/pages/info.en.md:2:1",
+    "missing field `title`"
+);
+
+bad_file!(
+    a_speaker_without_a_name_is_refused,
+    "content/speakers/jane-placeholder.en.md",
+    "---\nrole: Example Speaker\n---\n",
+    "content/speakers/jane-placeholder.en.md:2:1",
+    "missing field `name`"
+);
+
+bad_file!(
+    a_speaker_with_an_empty_name_is_refused,
+    "content/speakers/jane-placeholder.en.md",
+    "---\nname: \"  \"\nrole: Example Speaker\n---\n",
+    "content/speakers/jane-placeholder.en.md:2:7",
+    "`name` is empty"
+);
+
+bad_file!(
+    a_speaker_file_name_that_is_not_url_safe_is_refused,
+    "content/speakers/Jane Doe.en.md",
+    "---\nname: Jane Doe\n---\n",
+    "content/speakers/Jane Doe.en.md",
+    "not a URL-safe id"
+);
+
+bad_file!(
+    a_speaker_written_twice_for_one_language_is_refused,
+    "content/speakers/jane-placeholder.md",
+    "---\nname: Jane\n---\n",
+    "content/speakers/jane-placeholder.md",
+    "already used at content/speakers/jane-placeholder.en.md"
+);
+
+bad_file!(
+    invalid_utf8_in_the_programme_names_its_line,
+    "content/programme.yaml",
+    b"days:\n  - date: 2026-06-01\n    sessions: [\xff]\n".as_slice(),
+    "content/programme.yaml:3:16",
+    "not valid UTF-8"
+);
+
+bad_file!(
+    an_interface_string_that_is_not_text_is_refused,
+    "content/i18n/en.yaml",
+    "programme:\n  - a list\n",
+    "content/i18n/en.yaml:2:3",
+    "invalid type"
+);
+
+bad_file!(
+    a_broken_theme_template_names_the_template_and_line,
+    "themes/default/templates/page.html",
+    "{% extends \"base.html\" %}\n{% block main %}\n{{ title.text \n{% endblock %}\n",
+    "themes/default/templates/page.html:4:1",
+    "Failed to parse 'page.html'"
+);
+
+#[test]
+fn a_symlink_loop_inside_content_is_reported_without_hanging() {
+    let (site, before) = built_minimal();
+    std::fs::create_dir_all(site.root().join("content/static/a")).unwrap();
+    std::os::unix::fs::symlink("..", site.root().join("content/static/a/loop")).unwrap();
+    std::os::unix::fs::symlink("..", site.root().join("content/pages-loop")).unwrap();
+    std::os::unix::fs::symlink(".", site.root().join("content/speakers/loop")).unwrap();
+    let started = std::time::Instant::now();
+    assert_rejected(&site, "content/static/a/loop", "loop");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn a_file_for_a_language_the_site_lacks_is_a_warning_and_the_build_goes_on() {
+    let site = Site::copy_of("minimal");
+    site.write(
+        "content/speakers/jane-placeholder.de.md",
+        "---\nname: Jane\n---\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/speakers/jane-placeholder.de.md: warning"),
+        "{}",
+        run.stderr
+    );
+}

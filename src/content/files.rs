@@ -53,11 +53,11 @@ impl FrontMatter for PageMatter {
 /// Reads and parses one YAML file.
 pub fn load_yaml<T: DeserializeOwned>(root: &Path, file: &Path) -> Result<Located<T>, Error> {
     let text = yaml::read_text(root, file)?;
-    let value = yaml::parse(&text, file, 0)?;
+    let (value, locator) = yaml::parse_located(&text, file, 0)?;
     Ok(Located {
         file: file.to_path_buf(),
         value,
-        locator: Locator::new(&text, 0),
+        locator,
     })
 }
 
@@ -110,9 +110,8 @@ fn read_markdown<T: FrontMatter>(
 ) -> Result<MarkdownFile<T>, Error> {
     let text = yaml::read_text(root, file)?;
     let split = frontmatter::split(&text, file)?;
-    let keys: BTreeMap<String, serde_yaml::Value> =
-        yaml::parse(split.yaml, file, split.yaml_first_line)?;
-    let locator = Locator::new(split.yaml, split.yaml_first_line);
+    let (keys, locator): (BTreeMap<String, serde_yaml::Value>, _) =
+        yaml::parse_located(split.yaml, file, split.yaml_first_line)?;
     for key in keys.keys().filter(|k| !T::KEYS.contains(&k.as_str())) {
         warnings.push(Warning {
             place: locator.place(file, key),

@@ -37,8 +37,25 @@ pub fn decode(bytes: Vec<u8>, file: &Path) -> Result<String, Error> {
     }
 }
 
-/// Parses YAML into `T`; `first_line` is the line of the file the text starts after (for
-/// front matter), so that errors name the file's own line.
+/// Parses YAML into `T` with the places of its values; `first_line` is the line of the file
+/// the text starts after (for front matter), so that errors name the file's own line. A key
+/// given twice in a mapping is an error at its second place (serde would keep either one).
+pub fn parse_located<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: usize,
+) -> Result<(T, Locator), Error> {
+    let locator = Locator::new(text, first_line);
+    if let Some((key, (line, column))) = locator.duplicates.first() {
+        return Err(Error::new(
+            Place::at(file, *line, *column),
+            Problem::DuplicateKey(key.clone()),
+        ));
+    }
+    Ok((parse(text, file, first_line)?, locator))
+}
+
+/// Parses YAML into `T`, without locating its values.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Error> {
     if text.trim().is_empty() {
         return Err(Error::new(
@@ -132,6 +149,8 @@ const KNOWN_KEYS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Locator {
     places: HashMap<String, (usize, usize)>,
+    /// Keys given a second time in their mapping, with the place of the second.
+    duplicates: Vec<(String, (usize, usize))>,
 }
 
 impl Locator {
@@ -145,6 +164,7 @@ impl Locator {
         let _ = Parser::new_from_str(text).load(&mut walker, false);
         Locator {
             places: walker.places,
+            duplicates: walker.duplicates,
         }
     }
 
@@ -169,8 +189,15 @@ impl Locator {
 }
 
 enum Frame {
-    Mapping { path: String, key: Option<String> },
-    Sequence { path: String, index: usize },
+    Mapping {
+        path: String,
+        key: Option<String>,
+        seen: Vec<String>,
+    },
+    Sequence {
+        path: String,
+        index: usize,
+    },
 }
 
 #[derive(Default)]
@@ -178,20 +205,29 @@ struct Walker {
     first_line: usize,
     stack: Vec<Frame>,
     places: HashMap<String, (usize, usize)>,
+    duplicates: Vec<(String, (usize, usize))>,
 }
 
 impl Walker {
     /// The path of the value that starts now, or `None` when the scalar is a mapping key.
-    fn value_path(&mut self, scalar: Option<&str>) -> Option<String> {
+    fn value_path(&mut self, scalar: Option<&str>, mark: Marker) -> Option<String> {
+        let place = (mark.line() + self.first_line, mark.col() + 1);
         match self.stack.last_mut() {
             None => Some(String::new()),
             Some(Frame::Mapping {
-                key: key @ None, ..
+                key: key @ None,
+                seen,
+                ..
             }) => {
-                *key = Some(scalar.unwrap_or("?").to_string());
+                let name = scalar.unwrap_or("?").to_string();
+                if scalar.is_some() && seen.contains(&name) {
+                    self.duplicates.push((name.clone(), place));
+                }
+                seen.push(name.clone());
+                *key = Some(name);
                 None
             }
-            Some(Frame::Mapping { path, key }) => {
+            Some(Frame::Mapping { path, key, .. }) => {
                 let key = key.take().unwrap_or_default();
                 Some(join(path, &key))
             }
@@ -222,20 +258,24 @@ impl MarkedEventReceiver for Walker {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
             Event::Scalar(value, ..) => {
-                if let Some(path) = self.value_path(Some(&value)) {
+                if let Some(path) = self.value_path(Some(&value), mark) {
                     self.record(&path, mark);
                 }
             }
             Event::Alias(_) => {
-                if let Some(path) = self.value_path(None) {
+                if let Some(path) = self.value_path(None, mark) {
                     self.record(&path, mark);
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let path = self.value_path(None).unwrap_or_else(|| "?".into());
+                let path = self.value_path(None, mark).unwrap_or_else(|| "?".into());
                 self.record(&path, mark);
                 self.stack.push(match event {
-                    Event::MappingStart(..) => Frame::Mapping { path, key: None },
+                    Event::MappingStart(..) => Frame::Mapping {
+                        path,
+                        key: None,
+                        seen: Vec::new(),
+                    },
                     _ => Frame::Sequence { path, index: 0 },
                 });
             }

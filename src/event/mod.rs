@@ -185,7 +185,10 @@ impl<'a> Fallbacks<'a> {
     /// Warns for each language `text` (at `path` of a YAML file) is missing, and for
     /// versions in languages the site does not have (often a typo in the code).
     fn check<T>(&mut self, text: &Text, file: &Located<T>, path: &str) {
-        for code in text.languages().filter(|c| !self.languages.iter().any(|l| l == c)) {
+        for code in text
+            .languages()
+            .filter(|c| !self.languages.iter().any(|l| l == c))
+        {
             self.warnings.push(Warning {
                 place: file.place(&format!("{path}.{code}")),
                 message: format!(

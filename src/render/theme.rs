@@ -144,14 +144,13 @@ pub fn template_error(error: &tera::Error, sources: &BTreeMap<String, PathBuf>) 
     let file = template
         .and_then(|t| sources.get(&t).cloned())
         .unwrap_or_else(|| PathBuf::from("themes"));
+    // Tera's syntax errors carry pest's drawing of the line; the place is reported apart, so
+    // keep only what was expected there.
     let detail = messages
         .iter()
-        .map(|m| {
-            m.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ")
+        .map(|m| match m.find("= ") {
+            Some(i) if m.contains("--> ") => m[i + 2..].trim().to_string(),
+            _ => m.trim().to_string(),
         })
         .collect::<Vec<_>>()
         .join(": ");
