@@ -8,11 +8,15 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod event;
+pub mod init;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod text;
 
 use std::path::Path;
+
+use chrono::{DateTime, Utc};
 
 use config::Config;
 use content::Content;
@@ -35,13 +39,22 @@ pub struct Build {
 pub struct Options {
     /// Publish at this URL instead of the configured `base_url`.
     pub base_url: Option<String>,
+    /// The date the calendar feeds and schedule exports are stamped with (`DTSTAMP`): the
+    /// command line passes `SOURCE_DATE_EPOCH` here, so that two builds are identical.
+    pub timestamp: Option<DateTime<Utc>>,
 }
 
 /// Loads, checks and renders the site at `root`, all in memory.
 pub fn build(root: &Path, options: &Options) -> Result<Build, Errors> {
     let (config, event, warnings) = check(root, options)?;
     let theme = Theme::load(root, &config)?;
-    let output = render::render(root, &config, &event, &theme)?;
+    // Without a timestamp, the newest change to the site's own files stands in for it rather
+    // than the time of the build: rebuilding unchanged files then rewrites no feed, and
+    // subscribed calendars see nothing new. The epoch stands in when no file can be read.
+    let timestamp = options.timestamp.unwrap_or_else(|| {
+        content::files::last_modified(root).map_or(DateTime::UNIX_EPOCH, DateTime::<Utc>::from)
+    });
+    let output = render::render(root, &config, &event, &theme, timestamp)?;
     Ok(Build { output, warnings })
 }
 

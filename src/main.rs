@@ -1,12 +1,15 @@
 //! The `majlis` command.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use majlis::config::Config;
 use majlis::diagnostics::{describe, Errors};
+use majlis::serve::Listen;
 use majlis::{output, Options};
 
 #[derive(Parser)]
@@ -43,20 +46,78 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Build the site in memory and serve it; rebuild and reload the browser on every change.
+    Serve {
+        /// The port to listen on; the next free one is taken if it is in use.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on (0.0.0.0 opens the site to other devices of the network).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+    },
+    /// Write a new site, in three languages, into DIR (a new or empty folder).
+    Init {
+        /// The folder to create the site in.
+        dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let timestamp = match source_date_epoch() {
+        Ok(timestamp) => timestamp,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
     match cli.command {
-        Command::Build { output, base_url } => build(&cli.root, output, base_url),
-        Command::Check { strict, base_url } => check(&cli.root, strict, base_url),
+        Command::Build { output, base_url } => {
+            let options = Options {
+                base_url,
+                timestamp,
+            };
+            build(&cli.root, output, &options)
+        }
+        Command::Check { strict, base_url } => {
+            let options = Options {
+                base_url,
+                timestamp,
+            };
+            check(&cli.root, strict, &options)
+        }
+        Command::Serve { port, bind } => {
+            let options = Options {
+                timestamp,
+                ..Default::default()
+            };
+            serve(&cli.root, options, &Listen { bind, port })
+        }
+        Command::Init { dir } => init(&dir),
     }
 }
 
-fn build(root: &std::path::Path, output: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
+/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): seconds since 1970 that date the calendar
+/// feeds and schedule exports, so that two builds of the same sources are identical. A
+/// malformed value is an error, as the specification asks, rather than silently ignored.
+fn source_date_epoch() -> Result<Option<DateTime<Utc>>, String> {
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+        .map(Some)
+        .ok_or_else(|| {
+            format!("SOURCE_DATE_EPOCH: `{text}` is not a number of seconds since 1970-01-01")
+        })
+}
+
+fn build(root: &std::path::Path, output: Option<PathBuf>, options: &Options) -> ExitCode {
     let started = std::time::Instant::now();
-    let options = Options { base_url };
-    let built = match majlis::build(root, &options) {
+    let built = match majlis::build(root, options) {
         Ok(built) => built,
         Err(errors) => return report(root, &errors),
     };
@@ -85,9 +146,8 @@ fn build(root: &std::path::Path, output: Option<PathBuf>, base_url: Option<Strin
     ExitCode::SUCCESS
 }
 
-fn check(root: &std::path::Path, strict: bool, base_url: Option<String>) -> ExitCode {
-    let options = Options { base_url };
-    match majlis::build(root, &options) {
+fn check(root: &std::path::Path, strict: bool, options: &Options) -> ExitCode {
+    match majlis::build(root, options) {
         Ok(built) => {
             for warning in &built.warnings {
                 eprintln!("{warning}");
@@ -101,6 +161,26 @@ fn check(root: &std::path::Path, strict: bool, base_url: Option<String>) -> Exit
             ExitCode::SUCCESS
         }
         Err(errors) => report(root, &errors),
+    }
+}
+
+fn serve(root: &std::path::Path, options: Options, listen: &Listen) -> ExitCode {
+    let Err(error) = majlis::serve::serve(root, options, listen);
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    match majlis::init::init(dir) {
+        Ok(files) => {
+            println!("wrote a new site of {} files into {}", files, dir.display());
+            println!("see it with: majlis --root {} serve", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 

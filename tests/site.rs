@@ -219,7 +219,7 @@ fn speaker_page_lists_every_session_with_day_time_and_role() {
     let (_dir, site) = example();
     let page = site.page("en/speakers/varol-dur/index.html");
     let sessions: Vec<String> = page
-        .select(".appearance a")
+        .select(".appearance .what a")
         .iter()
         .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
@@ -544,4 +544,55 @@ fn a_site_theme_file_overrides_the_built_in_one() {
         .page("en/programme/index.html")
         .select("main h1")
         .is_empty());
+}
+
+#[test]
+fn hostile_text_in_names_and_titles_stays_text() {
+    let site = Site::copy_of("minimal");
+    site.edit(
+        "content/speakers/jane-placeholder.en.md",
+        "name: Jane Placeholder",
+        "name: \"<script>alert(1)</script>\"",
+    );
+    site.edit(
+        "content/programme.yaml",
+        "title: Welcome",
+        "title: \"<img src=x onerror=alert(1)>\"\n        description: \"<b onclick=alert(1)>raw</b>\"",
+    );
+    site.edit(
+        "content/event.yaml",
+        "name: Minimal Fictional Meeting",
+        "name: \"Meeting \\\" onload=\\\"alert(1)\"",
+    );
+    let built = site.built();
+    for path in built.files().iter().filter(|f| f.ends_with(".html")) {
+        let page = built.page(path);
+        assert!(page.select("img[onerror]").is_empty(), "{path}");
+        assert!(page.select("[onload]").is_empty(), "{path}");
+        for script in page.select("script") {
+            assert!(!script.inner_html().contains("alert(1)"), "{path}");
+        }
+    }
+    let programme = built.page("en/programme/index.html");
+    assert!(programme
+        .text_of("#welcome .session-title")
+        .contains("<img src=x onerror=alert(1)>"));
+    // Raw HTML in Markdown is the editor's choice, kept by default.
+    assert_eq!(programme.select("#welcome .session-description b").len(), 1);
+    let speaker = built.page("en/speakers/jane-placeholder/index.html");
+    assert_eq!(speaker.text_of("h1").trim(), "<script>alert(1)</script>");
+
+    site.edit(
+        "site-config.yaml",
+        "default_language: en",
+        "default_language: en\nmarkdown:\n  raw_html: false",
+    );
+    let built = site.built();
+    let programme = built.page("en/programme/index.html");
+    assert!(programme
+        .select("#welcome .session-description b")
+        .is_empty());
+    assert!(programme
+        .text_of("#welcome .session-description")
+        .contains("<b onclick=alert(1)>raw</b>"));
 }

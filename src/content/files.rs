@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
@@ -192,6 +193,18 @@ pub fn list_statics(root: &Path) -> Result<Vec<PathBuf>, Errors> {
     }
     errors.into_result()?;
     Ok(statics)
+}
+
+/// The newest modification time of the site's own files (configuration, content and
+/// theme), if any can be read: the date of what a build publishes when none is given.
+pub fn last_modified(root: &Path) -> Option<SystemTime> {
+    ["site-config.yaml", "content", "themes"]
+        .iter()
+        .flat_map(|part| WalkDir::new(root.join(part)).follow_links(true))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !is_temporary(e.path()))
+        .filter_map(|e| e.metadata().ok()?.modified().ok())
+        .max()
 }
 
 /// The files of a content folder (not its subfolders), relative to the root, sorted.

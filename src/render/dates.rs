@@ -82,15 +82,17 @@ fn gregorian(date: NaiveDate) -> Option<Date<Gregorian>> {
 }
 
 /// The offset from UTC of a wall-clock time in a zone. A time that does not exist (skipped by
-/// a daylight-saving change) takes the offset in force just after the change.
+/// a daylight-saving change) takes the offset in force before the change, as RFC 5545 §3.3.5
+/// has calendar clients read it, so that pages and feeds agree on the instant.
 pub fn offset_at(zone: Tz, local: NaiveDateTime) -> FixedOffset {
-    match zone.offset_from_local_datetime(&local).earliest() {
-        Some(offset) => offset.fix(),
-        None => zone
-            .offset_from_local_datetime(&(local + chrono::Duration::hours(1)))
-            .earliest()
-            .map_or_else(|| zone.offset_from_utc_datetime(&local).fix(), |o| o.fix()),
+    let mut probe = local;
+    for _ in 0..=96 {
+        if let Some(offset) = zone.offset_from_local_datetime(&probe).earliest() {
+            return offset.fix();
+        }
+        probe -= chrono::Duration::minutes(15);
     }
+    zone.offset_from_utc_datetime(&local).fix()
 }
 
 /// RFC 3339 local time with its offset, for `<time datetime>` and feeds: `2024-02-29T09:30:00+01:00`.
@@ -142,13 +144,13 @@ mod tests {
     }
 
     #[test]
-    fn a_time_skipped_by_daylight_saving_takes_the_new_offset() {
+    fn a_time_skipped_by_daylight_saving_takes_the_offset_before_the_change() {
         let zone: Tz = "Europe/Paris".parse().unwrap();
         let gap = NaiveDate::from_ymd_opt(2025, 3, 30)
             .unwrap()
             .and_hms_opt(2, 30, 0)
             .unwrap();
-        assert_eq!(offset_at(zone, gap).local_minus_utc(), 7200);
-        assert_eq!(iso(zone, gap), "2025-03-30T02:30:00+02:00");
+        assert_eq!(offset_at(zone, gap).local_minus_utc(), 3600);
+        assert_eq!(iso(zone, gap), "2025-03-30T02:30:00+01:00");
     }
 }

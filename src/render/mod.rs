@@ -1,26 +1,36 @@
 //! Rendering the event into the published site: pages in every language, the language
-//! chooser, the sitemap, and the theme's and site's static files.
+//! chooser, the calendar feeds, the schedule exports for conference apps, the sitemap, and
+//! the theme's and site's static files.
 
+mod calendar;
 pub mod dates;
 pub mod markdown;
 mod pages;
+mod plain;
+mod schedule;
 mod sitemap;
 pub mod theme;
+mod timezone;
 mod view;
+
+use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::event::Event;
 use crate::output::Output;
 use pages::{LanguageViews, PageRef};
+use plain::Plain;
 pub use theme::Theme;
 
-/// Renders every published file of the site.
+/// Renders every published file of the site; `timestamp` dates the calendar feeds and the
+/// schedule exports.
 pub fn render(
     root: &std::path::Path,
     config: &Config,
     event: &Event,
     theme: &Theme,
+    timestamp: DateTime<Utc>,
 ) -> Result<Output, Errors> {
     let mut output = Output::default();
     let views = config
@@ -48,6 +58,16 @@ pub fn render(
         }
     }
     std::mem::take(&mut errors).into_result()?;
+    let zone = timezone::vtimezone(event.timezone, event.start_date, event.end_date);
+    for view in &views {
+        let plain = Plain::new(config, event, view);
+        for (path, ics) in calendar::feeds(config, &plain, &zone, timestamp) {
+            output.insert(path, ics);
+        }
+    }
+    let (xml, json) = schedule::exports(config, &Plain::new(config, event, &views[0]), timestamp);
+    output.insert("schedule.xml", xml);
+    output.insert("schedule.json", json);
     output.insert("sitemap.xml", sitemap::sitemap(config, event, &refs));
     output.insert(
         "robots.txt",

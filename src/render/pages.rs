@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use tera::Context;
 
+use super::calendar;
 use super::dates::{self, DateFormats};
 use super::theme::Theme;
 use super::view::{Localized, Localizer};
@@ -102,6 +103,8 @@ struct SessionView {
     start_iso: String,
     end_iso: Option<String>,
     cancelled: bool,
+    /// Its `.ics`, for "add to calendar".
+    calendar: String,
     moderators: Vec<PersonView>,
     speakers: Vec<PersonView>,
 }
@@ -126,6 +129,8 @@ struct AppearanceView {
     url: String,
     role: Localized,
     cancelled: bool,
+    /// The session's `.ics`, for "add to calendar".
+    calendar: String,
 }
 
 #[derive(Serialize)]
@@ -242,6 +247,16 @@ impl<'a> LanguageViews<'a> {
         &self.language.code
     }
 
+    /// The language of these views.
+    pub fn language(&self) -> &Language {
+        self.language
+    }
+
+    /// An interface string of the language, as plain text.
+    pub fn ui_text(&self, key: &str) -> Option<&str> {
+        self.ui.get(key).map(|l| l.text.as_str())
+    }
+
     /// Renders one page; returns its published path and HTML.
     pub fn render_page(
         &self,
@@ -281,6 +296,12 @@ impl<'a> LanguageViews<'a> {
                 }
                 context.insert("speaker", &person);
                 context.insert("appearances", &self.appearances(speaker));
+                if !speaker.appearances.is_empty() {
+                    context.insert(
+                        "speaker_calendar",
+                        &calendar::speaker_path(self.code(), &speaker.id),
+                    );
+                }
                 ("speaker.html", self.people[i].name.clone(), "speaker")
             }
             PageRef::Page(i) => {
@@ -335,6 +356,18 @@ impl<'a> LanguageViews<'a> {
         context.insert("nav", &self.nav(page));
         context.insert("event", &self.event_view);
         context.insert("ui", &self.ui);
+        context.insert(
+            "feeds",
+            &BTreeMap::from([
+                (
+                    "subscribe",
+                    calendar::subscription_url(self.config, self.code()),
+                ),
+                ("download", calendar::calendar_path(self.code())),
+                ("schedule_xml", "schedule.xml".to_string()),
+                ("schedule_json", "schedule.json".to_string()),
+            ]),
+        );
         context.insert(
             "links",
             &BTreeMap::from([
@@ -423,6 +456,7 @@ impl<'a> LanguageViews<'a> {
                         .cloned()
                         .unwrap_or_else(|| self.localizer.text(&Text::Same(role_key.into()))),
                     cancelled: session.cancelled,
+                    calendar: session.calendar.clone(),
                 }
             })
             .collect()
@@ -577,6 +611,7 @@ fn session_view(
         start_iso: dates::iso(event.timezone, start),
         end_iso: end.map(|e| dates::iso(event.timezone, e)),
         cancelled: session.cancelled,
+        calendar: calendar::session_path(&localizer.language.code, &session.id),
         moderators: session
             .moderators
             .iter()

@@ -1,0 +1,270 @@
+//! The benchmark: `cargo bench --bench build`.
+//!
+//! For each scale (small, large, xl; choose with MAJLIS_BENCH_SCALES=small,large) it generates
+//! a synthetic event, then times with the release binary: a full build from nothing, a
+//! rebuild with no change, and edit-to-visible in `serve` after a biography edit; it reports
+//! peak memory (GNU time's maximum resident set), and times Hugo on the same content when
+//! `hugo` is installed. Several runs; median and spread (max − min).
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::synthetic::{self, Scale};
+
+const MAJLIS: &str = env!("CARGO_BIN_EXE_majlis");
+
+struct Measure {
+    seconds: Vec<f64>,
+    peak_kib: Vec<u64>,
+}
+
+impl Measure {
+    fn median(values: &[f64]) -> f64 {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        sorted[sorted.len() / 2]
+    }
+
+    fn time(&self) -> String {
+        let spread = self.seconds.iter().cloned().fold(f64::MIN, f64::max)
+            - self.seconds.iter().cloned().fold(f64::MAX, f64::min);
+        format!(
+            "{} ± {}",
+            human(Measure::median(&self.seconds)),
+            human(spread)
+        )
+    }
+
+    fn peak_mib(&self) -> f64 {
+        *self.peak_kib.iter().max().unwrap_or(&0) as f64 / 1024.0
+    }
+}
+
+fn human(seconds: f64) -> String {
+    if seconds < 1.0 {
+        format!("{:.0} ms", seconds * 1000.0)
+    } else {
+        format!("{seconds:.2} s")
+    }
+}
+
+/// Runs a command under GNU time, returning its wall time and peak memory.
+fn timed(command: &[&str]) -> (f64, u64) {
+    let started = Instant::now();
+    let output = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .args(command)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("GNU time is installed (Debian package `time`)");
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{command:?} failed:\n{stderr}");
+    let peak = stderr
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().parse().ok())
+        .unwrap_or(0);
+    (seconds, peak)
+}
+
+fn runs(scale: Scale) -> usize {
+    if let Some(n) = std::env::var("MAJLIS_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    match scale.name {
+        "small" => 7,
+        "large" => 3,
+        _ => 2,
+    }
+}
+
+fn majlis_builds(site: &Path, out: &Path, scale: Scale) -> (Measure, Measure) {
+    let mut full = Measure {
+        seconds: Vec::new(),
+        peak_kib: Vec::new(),
+    };
+    let mut again = Measure {
+        seconds: Vec::new(),
+        peak_kib: Vec::new(),
+    };
+    let args = |out: &Path| {
+        vec![
+            MAJLIS.to_string(),
+            "--root".into(),
+            site.display().to_string(),
+            "build".into(),
+            "--output".into(),
+            out.display().to_string(),
+        ]
+    };
+    for _ in 0..runs(scale) {
+        let _ = std::fs::remove_dir_all(out);
+        let command = args(out);
+        let (s, m) = timed(&command.iter().map(String::as_str).collect::<Vec<_>>());
+        full.seconds.push(s);
+        full.peak_kib.push(m);
+        let (s, m) = timed(&command.iter().map(String::as_str).collect::<Vec<_>>());
+        again.seconds.push(s);
+        again.peak_kib.push(m);
+    }
+    (full, again)
+}
+
+fn hugo_builds(site: &Path, out: &Path, scale: Scale) -> Option<Measure> {
+    Command::new("hugo").arg("version").output().ok()?;
+    let mut full = Measure {
+        seconds: Vec::new(),
+        peak_kib: Vec::new(),
+    };
+    for _ in 0..runs(scale) {
+        let _ = std::fs::remove_dir_all(out);
+        let (s, m) = timed(&[
+            "hugo",
+            "--quiet",
+            "--source",
+            &site.display().to_string(),
+            "--destination",
+            &out.display().to_string(),
+        ]);
+        full.seconds.push(s);
+        full.peak_kib.push(m);
+    }
+    Some(full)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut body = String::new();
+    stream.read_to_string(&mut body).ok()?;
+    Some(body)
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Edits a speaker's biography in `serve` and waits until the served page shows it.
+fn edit_to_visible(site: &Path, scale: Scale) -> Option<Measure> {
+    let port = free_port();
+    let child = Command::new(MAJLIS)
+        .args([
+            "--root",
+            &site.display().to_string(),
+            "serve",
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let _server = Server(child);
+    let page = "/en/speakers/speaker-00000/";
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while !get(port, page).is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let file = site.join("content/speakers/speaker-00000.en.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let mut measure = Measure {
+        seconds: Vec::new(),
+        peak_kib: Vec::new(),
+    };
+    for run in 0..runs(scale).max(5) {
+        let marker = format!("edit-marker-{run}-{}", std::process::id());
+        let started = Instant::now();
+        std::fs::write(&file, format!("{original}\n{marker}\n")).unwrap();
+        loop {
+            if get(port, page).is_some_and(|r| r.contains(&marker)) {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(120) {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        measure.seconds.push(started.elapsed().as_secs_f64());
+    }
+    std::fs::write(&file, original).unwrap();
+    Some(measure)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; this harness has no options of its own.
+    let scales: Vec<Scale> = std::env::var("MAJLIS_BENCH_SCALES")
+        .unwrap_or_else(|_| "small,large,xl".into())
+        .split(',')
+        .filter_map(|name| {
+            [synthetic::SMALL, synthetic::LARGE, synthetic::XL]
+                .into_iter()
+                .find(|s| s.name == name.trim())
+        })
+        .collect();
+    let work: PathBuf = std::env::temp_dir().join(format!("majlis-bench-{}", std::process::id()));
+    println!("| scale | sessions | full build | rebuild, no change | edit-to-visible (serve) | peak memory | Hugo full build | Hugo peak memory | time vs Hugo | memory vs Hugo |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for scale in scales {
+        let site = work.join(format!("{}-site", scale.name));
+        let hugo = work.join(format!("{}-hugo", scale.name));
+        synthetic::majlis_site(&site, scale);
+        synthetic::hugo_site(&hugo, scale);
+        let (full, again) = majlis_builds(&site, &work.join(format!("{}-out", scale.name)), scale);
+        let visible = edit_to_visible(&site, scale);
+        let hugo_full = hugo_builds(&hugo, &work.join(format!("{}-hugo-out", scale.name)), scale);
+        let (hugo_time, hugo_memory, time_ratio, memory_ratio) = match &hugo_full {
+            Some(h) => (
+                h.time(),
+                format!("{:.0} MiB", h.peak_mib()),
+                format!(
+                    "{:.2}",
+                    Measure::median(&full.seconds) / Measure::median(&h.seconds)
+                ),
+                format!("{:.2}", full.peak_mib() / h.peak_mib()),
+            ),
+            None => ("no hugo".into(), "–".into(), "–".into(), "–".into()),
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {:.0} MiB | {hugo_time} | {hugo_memory} | {time_ratio} | {memory_ratio} |",
+            scale.name,
+            scale.sessions,
+            full.time(),
+            again.time(),
+            visible.map_or("–".into(), |m| m.time()),
+            full.peak_mib(),
+        );
+    }
+    let _ = std::fs::remove_dir_all(&work);
+}

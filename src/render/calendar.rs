@@ -1,0 +1,328 @@
+//! iCalendar feeds (RFC 5545, RFC 7986), in every language: the whole programme
+//! (`LANG/calendar.ics`, to subscribe to), one session (`LANG/sessions/ID.ics`, to add to a
+//! calendar) and one speaker's sessions (`LANG/speakers/ID.ics`).
+//!
+//! The `ics` crate builds the calendars. It folds lines itself, but into continuation lines of
+//! 76 octets (0.5.8, `src/contentline.rs`, which counts 75 octets after the leading space), and
+//! may fold between the two characters of an escape: [`fold_lines`] redoes the folding.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use ics::components::{Component, Property};
+use ics::parameters::{Language, TzIDParam};
+use ics::properties::{
+    CalScale, Categories, Description, DtEnd, DtStart, Location, Method, Name, RefreshInterval,
+    Status, Summary, URL,
+};
+use ics::ICalendar;
+
+use super::plain::Plain;
+use crate::config::Config;
+use crate::event::{Day, Session};
+
+/// Names the program that wrote the feeds (RFC 5545 §3.7.3); no version, so that upgrading
+/// majlis alone does not change every feed.
+const PRODID: &str = "-//majlis//NONSGML majlis//EN";
+
+/// How often subscribed calendars should fetch the feed again (RFC 7986 §5.7, and
+/// `X-PUBLISHED-TTL` for the clients that predate it): often, since programmes change during
+/// the event itself, and a static file costs little to serve.
+const REFRESH: &str = "PT1H";
+
+/// RFC 5545 §3.1: a content line is at most 75 octets, the CRLF excluded.
+const LINE_LIMIT: usize = 75;
+
+/// `LANG/calendar.ics`, from the site's root.
+pub fn calendar_path(lang: &str) -> String {
+    format!("{lang}/calendar.ics")
+}
+
+/// `LANG/sessions/ID.ics`, from the site's root.
+pub fn session_path(lang: &str, id: &str) -> String {
+    format!("{lang}/sessions/{id}.ics")
+}
+
+/// `LANG/speakers/ID.ics`, from the site's root.
+pub fn speaker_path(lang: &str, id: &str) -> String {
+    format!("{lang}/speakers/{id}.ics")
+}
+
+/// The `webcal://` address of a language's calendar, which calendar apps open as a
+/// subscription rather than as a one-off import.
+pub fn subscription_url(config: &Config, lang: &str) -> String {
+    let base = &config.base_url;
+    let rest = base
+        .split_once("://")
+        .map_or(base.as_str(), |(_, rest)| rest);
+    format!("webcal://{rest}{}", calendar_path(lang))
+}
+
+/// A session's `UID`: its id at the site's address (`opening@pesnet.example.org/meeting-4`).
+/// It never changes with the session's text, time or position, nor with the language, so
+/// that calendars update the event instead of adding a copy (RFC 5545 §3.8.4.7). The site's
+/// path is kept, not only its host: two events published on one host (`/meeting-4/`,
+/// `/meeting-5/`) reuse session ids, and a shared `UID` would make an import of one
+/// overwrite the other.
+pub fn uid(config: &Config, session_id: &str) -> String {
+    let base = &config.base_url;
+    let address = base
+        .split_once("://")
+        .map_or(base.as_str(), |(_, rest)| rest);
+    let address = address.trim_end_matches('/');
+    let (authority, path) = address
+        .find('/')
+        .map_or((address, ""), |i| address.split_at(i));
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    format!("{session_id}@{}{path}", host.to_lowercase())
+}
+
+/// The calendar feeds of one language, as (published path, content).
+pub fn feeds(
+    config: &Config,
+    plain: &Plain,
+    timezone: &Component<'static>,
+    stamp: DateTime<Utc>,
+) -> Vec<(String, String)> {
+    let event = plain.event;
+    let lang = plain.lang;
+    let feed = Feed {
+        config,
+        plain,
+        timezone,
+        stamp: stamp.format("%Y%m%dT%H%M%SZ").to_string(),
+    };
+    let days: Vec<Vec<ics::Event>> = event
+        .programme
+        .days
+        .iter()
+        .map(|day| day.sessions.iter().map(|s| feed.event(day, s)).collect())
+        .collect();
+    let event_name = plain.text(&event.name);
+    let mut files = vec![(
+        calendar_path(lang),
+        feed.calendar(Some(event_name), days.iter().flatten().cloned()),
+    )];
+    for (day, sessions) in event.programme.days.iter().zip(&days) {
+        for (session, vevent) in day.sessions.iter().zip(sessions) {
+            files.push((
+                session_path(lang, &session.id),
+                feed.calendar(None, [vevent.clone()]),
+            ));
+        }
+    }
+    for speaker in &event.speakers {
+        // A speaker who both moderates and speaks in a session appears twice in it, and a
+        // calendar must not hold the same UID twice.
+        let mut sessions: Vec<(usize, usize)> = Vec::new();
+        for appearance in &speaker.appearances {
+            if !sessions.contains(&(appearance.day, appearance.session)) {
+                sessions.push((appearance.day, appearance.session));
+            }
+        }
+        if sessions.is_empty() {
+            continue;
+        }
+        let name = format!("{} · {event_name}", plain.person_name(speaker));
+        files.push((
+            speaker_path(lang, &speaker.id),
+            feed.calendar(
+                Some(&name),
+                sessions.iter().map(|&(d, s)| days[d][s].clone()),
+            ),
+        ));
+    }
+    files
+}
+
+/// What the feeds of one language share.
+struct Feed<'a> {
+    config: &'a Config,
+    plain: &'a Plain<'a>,
+    timezone: &'a Component<'static>,
+    stamp: String,
+}
+
+impl Feed<'_> {
+    /// A whole calendar: a subscription when it has a name, else one session to import (a
+    /// name would make some clients, Apple's among them, create a new calendar for it).
+    fn calendar<'e>(
+        &self,
+        name: Option<&str>,
+        events: impl IntoIterator<Item = ics::Event<'e>>,
+    ) -> String {
+        let zone = self.plain.event.timezone.name();
+        let mut calendar = ICalendar::new("2.0", PRODID);
+        calendar.push(CalScale::new("GREGORIAN"));
+        calendar.push(Method::new("PUBLISH"));
+        if let Some(name) = name {
+            calendar.push(Name::new(text_value(name)));
+            calendar.push(Property::new("X-WR-CALNAME", text_value(name)));
+        }
+        calendar.push(Property::new("X-WR-TIMEZONE", zone));
+        if name.is_some() {
+            calendar.push(RefreshInterval::new(REFRESH));
+            calendar.push(Property::new("X-PUBLISHED-TTL", REFRESH));
+        }
+        calendar.add_component(self.timezone.clone());
+        for event in events {
+            calendar.add_event(event);
+        }
+        fold_lines(&calendar.to_string())
+    }
+
+    /// The `VEVENT` of a session in this language.
+    fn event(&self, day: &Day, session: &Session) -> ics::Event<'static> {
+        let plain = self.plain;
+        let mut vevent = ics::Event::new(uid(self.config, &session.id), self.stamp.clone());
+        vevent.push(self.local_time(DtStart::new(local(day.date, session.start))));
+        if let Some(end) = session.end {
+            vevent.push(self.local_time(DtEnd::new(local(day.date, end))));
+        }
+        let title = plain.chosen(&session.title);
+        let summary = if session.cancelled {
+            // Clients that ignore STATUS still show the session as cancelled.
+            format!("{} — {}", plain.ui("cancelled", "Cancelled"), title.text)
+        } else {
+            title.text.to_string()
+        };
+        let mut summary = Summary::new(text_value(&summary));
+        if let Some(lang) = title.lang.filter(|l| is_language_tag(l)) {
+            summary.add(Language::new(lang.to_string()));
+        }
+        vevent.push(summary);
+        let text = plain.description(session);
+        let lang = text
+            .as_ref()
+            .map_or(plain.lang, |(_, lang)| lang)
+            .to_string();
+        let parts: Vec<String> = text
+            .map(|(text, _)| text)
+            .into_iter()
+            .chain(plain.people(session))
+            .collect();
+        if !parts.is_empty() {
+            let mut description = Description::new(text_value(&parts.join("\n\n")));
+            if is_language_tag(&lang) {
+                description.add(Language::new(lang));
+            }
+            vevent.push(description);
+        }
+        if let Some(location) = plain.location(session) {
+            vevent.push(Location::new(text_value(&location)));
+        }
+        vevent.push(URL::new(format!(
+            "{}{}/programme/#{}",
+            self.config.base_url, plain.lang, session.id
+        )));
+        vevent.push(Categories::new(text_value(plain.kind(session.kind))));
+        vevent.push(if session.cancelled {
+            Status::cancelled()
+        } else {
+            Status::confirmed()
+        });
+        vevent
+    }
+
+    /// A `DTSTART` or `DTEND` in the event's zone, whose `VTIMEZONE` every feed carries.
+    fn local_time<P: Into<Property<'static>>>(&self, property: P) -> Property<'static> {
+        let mut property = property.into();
+        property.add(TzIDParam::new(self.plain.event.timezone.name()));
+        property
+    }
+}
+
+/// Whether a language code can be a `LANGUAGE` parameter as it is: a text may be written in
+/// a language the site does not have, under any key, and a `:`, `;` or `"` there would break
+/// the property.
+fn is_language_tag(code: &str) -> bool {
+    !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A wall-clock time of the event, as `DTSTART;TZID=…` writes it.
+fn local(date: NaiveDate, time: NaiveTime) -> String {
+    date.and_time(time).format("%Y%m%dT%H%M%S").to_string()
+}
+
+/// A TEXT value (RFC 5545 §3.3.11): `\`, `;`, `,` and line breaks escaped, so that nothing an
+/// editor writes can end the property and start another. Other control characters are not
+/// allowed in a content line (§3.1) and are dropped.
+fn text_value(text: &str) -> String {
+    let clean: String = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect();
+    ics::escape_text(clean).into_owned()
+}
+
+/// Folds every content line of a calendar (RFC 5545 §3.1): at most 75 octets per line, the
+/// leading space of a continuation line included, CRLF line endings, and a fold never inside
+/// a UTF-8 character or between a backslash and the character it escapes. The lines that
+/// the `ics` crate folded are unfolded first.
+pub fn fold_lines(calendar: &str) -> String {
+    let unfolded = calendar.replace("\r\n ", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 20);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut used = 0;
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            let mut unit = String::from(c);
+            if c == '\\' {
+                unit.extend(chars.next());
+            }
+            if used + unit.len() > LINE_LIMIT {
+                out.push_str("\r\n ");
+                used = 1;
+            }
+            out.push_str(&unit);
+            used += unit.len();
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_fold_at_75_octets_with_the_leading_space() {
+        let folded = fold_lines(&format!("SUMMARY:{}\r\n", "a".repeat(200)));
+        let lines: Vec<&str> = folded.split_terminator("\r\n").collect();
+        assert!(lines.iter().all(|l| l.len() <= 75), "{lines:?}");
+        assert_eq!(lines[0].len(), 75);
+        assert_eq!(lines[1].len(), 75);
+        assert!(lines[1].starts_with(' '));
+        assert_eq!(
+            folded.replace("\r\n ", ""),
+            format!("SUMMARY:{}\r\n", "a".repeat(200))
+        );
+    }
+
+    #[test]
+    fn folds_fall_between_characters_and_escapes() {
+        for prefix in 0..8 {
+            let value = format!("{}{}", "x".repeat(prefix), "é\\,ب\\n".repeat(40));
+            let folded = fold_lines(&format!("DESCRIPTION:{value}\r\n"));
+            for line in folded.split_terminator("\r\n") {
+                assert!(line.len() <= 75);
+                let body = line.strip_prefix(' ').unwrap_or(line);
+                assert!(!body.ends_with('\\'), "{line:?}");
+                assert!(!body.starts_with(['n', ',']), "{line:?}");
+            }
+            assert_eq!(
+                folded.replace("\r\n ", ""),
+                format!("DESCRIPTION:{value}\r\n")
+            );
+        }
+    }
+
+    #[test]
+    fn text_cannot_start_a_property() {
+        assert_eq!(
+            text_value("a\r\nDTSTART:1;b,c\\d\re\u{7}"),
+            "a\\nDTSTART:1\\;b\\,c\\\\d\\ne"
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! Live reload: the script `serve` adds to every page it serves, and the stream of
+//! Server-Sent Events that tells the page to reload, or to show the errors of a bad edit on
+//! top of the last good build. `build` never carries any of it.
+
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::{Current, State};
+use crate::diagnostics::{describe, Errors};
+
+/// Marks the added script, so that it is one block to find (and for tests, to take out).
+const SCRIPT_START: &str = "<script id=\"majlis-dev\">";
+
+/// What `serve` answers while the site has never built: a page for the overlay to cover.
+pub(super) const NO_BUILD_YET: &str = "<!DOCTYPE html><html lang=\"en\"><head>\
+<meta charset=\"utf-8\"><title>majlis: the site has errors</title></head><body>\
+<p>The site could not be built. Fix the errors listed in the terminal; this page reloads \
+by itself once it builds.</p></body></html>";
+
+/// The script: the overlay, the event stream, and the scroll position kept across reloads.
+/// `MAJLIS_DATA` is replaced by the state the page was served in.
+const SCRIPT: &str = r#"(() => {
+  const served = MAJLIS_DATA;
+  let version = served.version;
+  const key = "majlis-scroll " + location.pathname;
+  const saved = sessionStorage.getItem(key);
+  if (saved) {
+    sessionStorage.removeItem(key);
+    const [x, y] = JSON.parse(saved);
+    const restore = () => window.scrollTo(x, y);
+    restore();
+    addEventListener("load", restore);
+  }
+  const show = (errors) => {
+    document.getElementById("majlis-errors")?.remove();
+    if (!errors.length) return;
+    const box = document.createElement("div");
+    box.id = "majlis-errors";
+    box.setAttribute("role", "alert");
+    box.lang = "en";
+    box.dir = "ltr";
+    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+      "background:rgba(24,24,27,.94);color:#f4f4f5;padding:2rem;text-align:left;" +
+      "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
+    const element = (tag, text, css) => {
+      const e = document.createElement(tag);
+      e.textContent = text;
+      e.style.cssText = css;
+      return e;
+    };
+    const close = element("button", "×", "float:right;font-size:24px;background:none;" +
+      "border:0;color:inherit;cursor:pointer");
+    close.setAttribute("aria-label", "Hide");
+    close.onclick = () => box.remove();
+    box.append(close, element("h2", errors.length === 1 ? "The last edit has an error"
+      : `The last edit has ${errors.length} errors`,
+      "font:bold 20px system-ui,sans-serif;margin:0 0 .5rem;color:#fca5a5"),
+      element("p", "Below is the last good build. Fix the file and save it: " +
+        "the page reloads by itself.", "font:15px system-ui,sans-serif;margin:0 0 1.5rem"));
+    for (const error of errors) {
+      const where = error.line ? `${error.file}, line ${error.line}` : error.file;
+      box.append(element("h3", where, "font:bold 16px system-ui,sans-serif;margin:1rem 0 .25rem"),
+        element("pre", error.text, "white-space:pre-wrap;margin:0;padding:1rem;" +
+          "background:#000;border-radius:4px;overflow:auto"));
+    }
+    document.body.append(box);
+  };
+  show(served.errors);
+  let source = null;
+  const connect = () => {
+    if (source) return;
+    source = new EventSource(MAJLIS_EVENTS + "?v=" + encodeURIComponent(version));
+    source.addEventListener("reload", () => {
+      sessionStorage.setItem(key, JSON.stringify([scrollX, scrollY]));
+      location.reload();
+    });
+    source.addEventListener("errors", (event) => {
+      const now = JSON.parse(event.data);
+      version = now.version;
+      show(now.errors);
+    });
+  };
+  // A browser opens about six connections to one server: a hidden tab lets go of its
+  // stream, and asks for what it missed when it is shown again.
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) {
+      source?.close();
+      source = null;
+    } else {
+      connect();
+    }
+  });
+  if (!document.hidden) connect();
+})();"#;
+
+/// An error as the overlay shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(super) struct Reported {
+    /// The file, relative to the site's root, with `/`.
+    file: String,
+    /// Its line, when known.
+    line: Option<usize>,
+    /// Its column, when known.
+    column: Option<usize>,
+    /// What is wrong.
+    message: String,
+    /// The error as the terminal shows it: the place, the line of the file and the fix.
+    text: String,
+}
+
+impl Reported {
+    /// Every error of a build.
+    pub(super) fn all(errors: &Errors, root: &Path) -> Vec<Reported> {
+        errors
+            .0
+            .iter()
+            .map(|error| Reported {
+                file: error.place.file.display().to_string().replace('\\', "/"),
+                line: error.place.line(),
+                column: error.place.position.map(|(_, column)| column),
+                message: error.problem.to_string(),
+                text: describe(error, root),
+            })
+            .collect()
+    }
+}
+
+/// What a page or an event says of the state of the site.
+#[derive(Serialize)]
+struct Served<'a> {
+    version: &'a str,
+    errors: &'a [Reported],
+}
+
+/// `current` as JSON that can stand inside a `<script>` element and on one event line:
+/// `<` is escaped, so no `</script>` can end the element early, and JSON has no raw newline.
+fn json(current: &Current) -> String {
+    let served = Served {
+        version: &current.version,
+        errors: &current.errors,
+    };
+    serde_json::to_string(&served)
+        .unwrap_or_else(|_| r#"{"version":"","errors":[]}"#.to_string())
+        .replace('<', "\\u003c")
+}
+
+/// A page with the live-reload script added before `</body>` (or at its end, where the
+/// minifier left the optional closing tag out).
+pub(super) fn inject(html: &[u8], current: &Current) -> Vec<u8> {
+    // The JSON goes in last, so that no text of an error is taken for a placeholder.
+    let script = SCRIPT
+        .replace("MAJLIS_EVENTS", &format!("\"{}\"", super::http::EVENTS))
+        .replacen("MAJLIS_DATA", &json(current), 1);
+    let at = find_last_ignoring_case(html, b"</body").unwrap_or(html.len());
+    let mut page = Vec::with_capacity(html.len() + script.len() + 40);
+    page.extend_from_slice(&html[..at]);
+    page.extend_from_slice(SCRIPT_START.as_bytes());
+    page.extend_from_slice(script.as_bytes());
+    page.extend_from_slice(b"</script>");
+    page.extend_from_slice(&html[at..]);
+    page
+}
+
+fn find_last_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .rposition(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// How often an idle stream says it is still there: a closed tab is then noticed, and its
+/// thread ends.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// Answers `GET /__majlis/events?v=VERSION` with a stream of Server-Sent Events: `reload`
+/// after each good build, `errors` (the JSON of the overlay) after each bad one. A page that
+/// gives the version it was served in is told at once if the site changed since.
+pub(super) fn stream_events(mut stream: TcpStream, state: &State, query: &str) -> io::Result<()> {
+    stream.set_write_timeout(Some(KEEP_ALIVE))?;
+    let mut seen = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("v="))
+        .map(str::to_string)
+        .unwrap_or_else(|| state.current().version);
+    stream.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
+          Cache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\n",
+    )?;
+    stream.flush()?;
+    loop {
+        let message = match state.wait_for_change(&seen, KEEP_ALIVE) {
+            Some(current) => {
+                seen.clone_from(&current.version);
+                if current.errors.is_empty() {
+                    format!("event: reload\ndata: {}\n\n", current.version)
+                } else {
+                    format!("event: errors\ndata: {}\n\n", json(&current))
+                }
+            }
+            None => ": still here\n\n".to_string(),
+        };
+        stream.write_all(message.as_bytes())?;
+        stream.flush()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diagnostics::{Place, Problem};
+
+    fn current(errors: Vec<Reported>) -> Current {
+        Current {
+            output: Arc::default(),
+            errors: errors.into(),
+            version: "abc.3".into(),
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_last_closing_body_tag() {
+        let page = inject(b"<html><body><p>x</p></BODY></html>", &current(Vec::new()));
+        let page = String::from_utf8(page).unwrap();
+        let script = page.find(SCRIPT_START).unwrap();
+        assert!(script > page.find("<p>x</p>").unwrap());
+        assert!(page[script..].contains("</script></BODY></html>"));
+        assert!(page.contains(r#""version":"abc.3""#));
+        assert!(page.contains(r#"new EventSource("/__majlis/events" + "?v=""#));
+    }
+
+    #[test]
+    fn a_page_without_a_closing_body_tag_gets_the_script_at_its_end() {
+        let page = inject(b"<!doctype html><p>minified", &current(Vec::new()));
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.starts_with("<!doctype html><p>minified<script id=\"majlis-dev\">"));
+        assert!(page.ends_with("</script>"));
+    }
+
+    #[test]
+    fn error_text_cannot_close_the_script() {
+        let mut errors = Errors::default();
+        errors.push(
+            Place::at("content/pages/a.en.md", 3, 1),
+            Problem::Yaml("</script><script>alert(1)</script>".into()),
+        );
+        let reported = Reported::all(&errors, Path::new("/nowhere"));
+        assert_eq!(reported[0].line, Some(3));
+        let page = String::from_utf8(inject(b"<body></body>", &current(reported))).unwrap();
+        assert_eq!(page.matches("</script>").count(), 1, "{page}");
+        assert!(page.contains(r#""file":"content/pages/a.en.md","line":3"#));
+    }
+}
