@@ -233,7 +233,11 @@ fn main() {
                 .find(|s| s.name == name.trim())
         })
         .collect();
-    let work: PathBuf = std::env::temp_dir().join(format!("majlis-bench-{}", std::process::id()));
+    // MAJLIS_BENCH_DIR keeps the generated sites (for profiling); by default they are removed.
+    let kept = std::env::var_os("MAJLIS_BENCH_DIR").map(PathBuf::from);
+    let work = kept.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("majlis-bench-{}", std::process::id()))
+    });
     println!("| scale | sessions | full build | rebuild, no change | edit-to-visible (serve) | peak memory | Hugo full build | Hugo peak memory | time vs Hugo | memory vs Hugo |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for scale in scales {
@@ -266,5 +270,7 @@ fn main() {
             full.peak_mib(),
         );
     }
-    let _ = std::fs::remove_dir_all(&work);
+    if kept.is_none() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
 }

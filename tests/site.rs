@@ -256,6 +256,134 @@ fn arabic_pages_read_right_to_left_and_isolate_latin_names() {
     assert!(dates.contains("فبراير"), "{dates}");
 }
 
+/// The page's one JSON-LD block, parsed.
+fn json_ld(page: &common::Page) -> serde_json::Value {
+    let code = page
+        .one("script[type=\"application/ld+json\"]")
+        .inner_html();
+    serde_json::from_str(&code).unwrap_or_else(|e| panic!("{}: {e}: {code}", page.path))
+}
+
+#[test]
+fn home_describes_the_event_and_each_session_in_schema_org_json_ld() {
+    let (_dir, site) = example();
+    let event = json_ld(&site.page("fr/index.html"));
+    assert_eq!(event["@context"], "https://schema.org");
+    assert_eq!(event["@type"], "Event");
+    assert_eq!(event["url"], "https://pesnet.example.org/meeting-4/fr/");
+    assert_eq!(event["startDate"], "2024-02-29");
+    assert_eq!(event["endDate"], "2024-03-01");
+    assert_eq!(event["location"]["name"], "Marrakech, Maroc");
+    assert_eq!(event["organizer"][0]["name"], "SESRIC");
+    assert_eq!(event["inLanguage"], serde_json::json!(["en", "ar", "fr"]));
+    let sessions = event["subEvent"].as_array().unwrap();
+    assert_eq!(sessions.len(), 16, "every item of both days");
+    let opening = sessions
+        .iter()
+        .find(|s| {
+            s["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("/fr/programme/#opening")
+        })
+        .unwrap();
+    assert_eq!(opening["name"], "Session d'ouverture");
+    assert_eq!(opening["startDate"], "2024-02-29T09:30:00+01:00");
+    assert_eq!(opening["endDate"], "2024-02-29T11:00:00+01:00");
+    let performers: Vec<&str> = opening["performer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(performers.len(), 4);
+    assert_eq!(
+        performers[1],
+        "https://pesnet.example.org/meeting-4/fr/speakers/varol-dur/"
+    );
+
+    let (_dir, fixture) = multilingual();
+    let event = json_ld(&fixture.page("en/programme/index.html"));
+    let cancelled = event["subEvent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["url"].as_str().unwrap().ends_with("#roundtable-housing"))
+        .unwrap();
+    assert_eq!(
+        cancelled["eventStatus"],
+        "https://schema.org/EventCancelled"
+    );
+    assert_eq!(cancelled["location"]["name"], "Room A");
+    assert_eq!(cancelled["startDate"], "2025-03-30T11:00:00+02:00");
+}
+
+#[test]
+fn speaker_pages_describe_the_person_and_every_page_has_link_previews() {
+    let (_dir, site) = example();
+    let person = json_ld(&site.page("ar/speakers/varol-dur/index.html"));
+    assert_eq!(person["@type"], "Person");
+    assert_eq!(
+        person["url"],
+        "https://pesnet.example.org/meeting-4/ar/speakers/varol-dur/"
+    );
+    let sessions = person["performerIn"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "opening and panel 1");
+    assert_eq!(sessions[0]["startDate"], "2024-02-29T09:30:00+01:00");
+    for lang in EXAMPLE_LANGUAGES {
+        for path in pages_of(&site, lang) {
+            let page = site.page(&path);
+            json_ld(&page);
+            let canonical = page.attr("link[rel=canonical]", "href");
+            assert_eq!(page.attr("meta[property=\"og:url\"]", "content"), canonical);
+            assert!(!page
+                .attr("meta[property=\"og:title\"]", "content")
+                .is_empty());
+            assert_eq!(
+                page.attr("meta[name=\"twitter:card\"]", "content"),
+                "summary"
+            );
+        }
+    }
+}
+
+#[test]
+fn pages_load_nothing_from_elsewhere_and_ship_the_arabic_font_with_its_licence() {
+    let (_dir, site) = multilingual();
+    for path in site.files().iter().filter(|f| f.ends_with(".html")) {
+        let page = site.page(path);
+        for (css, attr) in [
+            ("link[rel=stylesheet]", "href"),
+            ("link[rel=icon]", "href"),
+            ("script[src]", "src"),
+            ("img", "src"),
+        ] {
+            for element in page.select(css) {
+                let url = element.value().attr(attr).unwrap_or_default();
+                assert!(
+                    !url.contains("//"),
+                    "{path}: {css} loads {url} from elsewhere"
+                );
+            }
+        }
+    }
+    let css = site.text("assets/style.css");
+    for file in [
+        "fonts/noto-naskh-arabic-arabic-400-normal.woff2",
+        "fonts/noto-naskh-arabic-arabic-700-normal.woff2",
+    ] {
+        assert!(css.contains(file), "style.css does not use {file}");
+        assert!(
+            site.has(&format!("assets/{file}")),
+            "{file} is not published"
+        );
+    }
+    assert!(site
+        .text("assets/fonts/OFL.txt")
+        .contains("SIL OPEN FONT LICENSE Version 1.1"));
+    assert!(site.has("assets/now-next.js"));
+}
+
 #[test]
 fn programme_times_are_in_the_event_zone_and_labelled_with_it() {
     let (_dir, site) = example();
@@ -570,9 +698,20 @@ fn hostile_text_in_names_and_titles_stays_text() {
         assert!(page.select("img[onerror]").is_empty(), "{path}");
         assert!(page.select("[onload]").is_empty(), "{path}");
         for script in page.select("script") {
-            assert!(!script.inner_html().contains("alert(1)"), "{path}");
+            let code = script.inner_html();
+            if script.value().attr("type") == Some("application/ld+json") {
+                // Structured data holds the names as data: escaped so that no `</script>` in
+                // them can end the element, and still the same text once parsed.
+                assert!(!code.contains('<'), "{path}: {code}");
+                serde_json::from_str::<serde_json::Value>(&code)
+                    .unwrap_or_else(|e| panic!("{path}: JSON-LD does not parse: {e}"));
+            } else {
+                assert!(!code.contains("alert(1)"), "{path}");
+            }
         }
     }
+    let person = json_ld(&built.page("en/speakers/jane-placeholder/index.html"));
+    assert_eq!(person["name"], "<script>alert(1)</script>");
     let programme = built.page("en/programme/index.html");
     assert!(programme
         .text_of("#welcome .session-title")
@@ -595,4 +734,53 @@ fn hostile_text_in_names_and_titles_stays_text() {
     assert!(programme
         .text_of("#welcome .session-description")
         .contains("<b onclick=alert(1)>raw</b>"));
+}
+
+#[test]
+fn a_build_killed_midway_leaves_the_last_good_output_whole() {
+    let site = Site::copy_of("multilingual");
+    let before = site.built().snapshot();
+    site.edit("content/programme.yaml", "Accueil et inscription", "Accueil, café et inscription");
+    let elsewhere = site.root().parent().unwrap().join("elsewhere");
+    let run = majlis(&site.root(), &["build", "--output", elsewhere.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = Published::at(elsewhere).snapshot();
+    for delay in (0..60).step_by(4) {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_majlis"))
+            .arg("--root")
+            .arg(site.root())
+            .args(["build", "--output", site.out().to_str().unwrap()])
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = Published::at(site.out()).snapshot();
+        assert!(
+            now == before || now == after,
+            "after a kill at {delay} ms the output is neither the last build nor the new one"
+        );
+    }
+    assert!(site.built().snapshot() == after);
+}
+
+#[test]
+fn tolerated_input_builds() {
+    let site = Site::copy_of("minimal");
+    // Front matter and no body, front matter and an empty biography, CRLF and a BOM mixed.
+    site.write("content/speakers/no-body.en.md", "---\nname: No Body\n---");
+    site.write("content/speakers/empty-bio.en.md", "\u{feff}---\r\nname: Empty Bio\r\n---\r\n\r\n\r\n");
+    site.edit(
+        "content/programme.yaml",
+        "speakers: [jane-placeholder]\n      - id: talk",
+        "speakers: [jane-placeholder, no-body, empty-bio]\n      - id: talk",
+    );
+    let built = site.built();
+    let page = built.page("en/speakers/empty-bio/index.html");
+    assert_eq!(page.text_of("h1").trim(), "Empty Bio");
+    assert!(page.select(".biography").is_empty(), "no empty biography block");
+    assert!(built.has("en/speakers/no-body/index.html"));
 }
