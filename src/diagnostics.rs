@@ -114,8 +114,6 @@ pub enum Problem {
     },
     #[error("the speaker's `name` is empty")]
     EmptyName,
-    #[error("the file name should be NAME.LANG.md (for example varol-dur.en.md)")]
-    BadFileName,
     #[error("the URL segment `{slug}` is already used by {other}")]
     SlugTaken { slug: String, other: String },
     #[error("the theme `{0}` has no folder themes/{0}/")]

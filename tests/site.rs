@@ -740,9 +740,16 @@ fn hostile_text_in_names_and_titles_stays_text() {
 fn a_build_killed_midway_leaves_the_last_good_output_whole() {
     let site = Site::copy_of("multilingual");
     let before = site.built().snapshot();
-    site.edit("content/programme.yaml", "Accueil et inscription", "Accueil, café et inscription");
+    site.edit(
+        "content/programme.yaml",
+        "Accueil et inscription",
+        "Accueil, café et inscription",
+    );
     let elsewhere = site.root().parent().unwrap().join("elsewhere");
-    let run = majlis(&site.root(), &["build", "--output", elsewhere.to_str().unwrap()]);
+    let run = majlis(
+        &site.root(),
+        &["build", "--output", elsewhere.to_str().unwrap()],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let after = Published::at(elsewhere).snapshot();
     for delay in (0..60).step_by(4) {
@@ -772,7 +779,10 @@ fn tolerated_input_builds() {
     let site = Site::copy_of("minimal");
     // Front matter and no body, front matter and an empty biography, CRLF and a BOM mixed.
     site.write("content/speakers/no-body.en.md", "---\nname: No Body\n---");
-    site.write("content/speakers/empty-bio.en.md", "\u{feff}---\r\nname: Empty Bio\r\n---\r\n\r\n\r\n");
+    site.write(
+        "content/speakers/empty-bio.en.md",
+        "\u{feff}---\r\nname: Empty Bio\r\n---\r\n\r\n\r\n",
+    );
     site.edit(
         "content/programme.yaml",
         "speakers: [jane-placeholder]\n      - id: talk",
@@ -781,6 +791,9 @@ fn tolerated_input_builds() {
     let built = site.built();
     let page = built.page("en/speakers/empty-bio/index.html");
     assert_eq!(page.text_of("h1").trim(), "Empty Bio");
-    assert!(page.select(".biography").is_empty(), "no empty biography block");
+    assert!(
+        page.select(".biography").is_empty(),
+        "no empty biography block"
+    );
     assert!(built.has("en/speakers/no-body/index.html"));
 }

@@ -9,11 +9,13 @@ mod pages;
 mod plain;
 mod schedule;
 mod sitemap;
+mod structured;
 pub mod theme;
 mod timezone;
 mod view;
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
@@ -35,17 +37,24 @@ pub fn render(
     let mut output = Output::default();
     let views = config
         .languages
-        .iter()
+        .par_iter()
         .map(|language| LanguageViews::new(config, event, theme, language))
         .collect::<Result<Vec<_>, Error>>()?;
     let refs = PageRef::all(event);
     let mut errors = Errors::default();
-    for view in &views {
-        for page in &refs {
-            match view.render_page(*page, &views) {
-                Ok((path, html)) => output.insert(path, finish(config, html)),
-                Err(e) => errors.0.push(e),
-            }
+    // Pages are independent: render and minify them on every core.
+    let rendered: Vec<Result<(String, Vec<u8>), Error>> = views
+        .par_iter()
+        .flat_map(|view| refs.par_iter().map(move |page| (view, *page)))
+        .map(|(view, page)| {
+            view.render_page(page, &views)
+                .map(|(path, html)| (path, finish(config, html)))
+        })
+        .collect();
+    for page in rendered {
+        match page {
+            Ok((path, bytes)) => output.insert(path, bytes),
+            Err(e) => errors.0.push(e),
         }
     }
     for (path, html) in [
@@ -59,11 +68,12 @@ pub fn render(
     }
     std::mem::take(&mut errors).into_result()?;
     let zone = timezone::vtimezone(event.timezone, event.start_date, event.end_date);
-    for view in &views {
-        let plain = Plain::new(config, event, view);
-        for (path, ics) in calendar::feeds(config, &plain, &zone, timestamp) {
-            output.insert(path, ics);
-        }
+    let feeds: Vec<Vec<(String, String)>> = views
+        .par_iter()
+        .map(|view| calendar::feeds(config, &Plain::new(config, event, view), &zone, timestamp))
+        .collect();
+    for (path, ics) in feeds.into_iter().flatten() {
+        output.insert(path, ics);
     }
     let (xml, json) = schedule::exports(config, &Plain::new(config, event, &views[0]), timestamp);
     output.insert("schedule.xml", xml);

@@ -8,6 +8,8 @@ use tera::Context;
 
 use super::calendar;
 use super::dates::{self, DateFormats};
+use super::plain::Plain;
+use super::structured;
 use super::theme::Theme;
 use super::view::{Localized, Localizer};
 use crate::config::{Config, Language};
@@ -315,6 +317,14 @@ impl<'a> LanguageViews<'a> {
         };
         context.insert("title", &title);
         context.insert("kind", kind);
+        context.insert(
+            "structured_data",
+            &structured::page(
+                self.config,
+                &Plain::new(self.config, self.event, self),
+                page,
+            ),
+        );
         let html = self.theme.render(template, &context)?;
         Ok((format!("{dir}index.html"), html))
     }
@@ -536,11 +546,20 @@ fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let first = words.first().and_then(|w| w.chars().next());
     let last = words.iter().skip(1).last().and_then(|w| w.chars().next());
-    first
+    let letters: Vec<String> = first
         .into_iter()
         .chain(last)
-        .flat_map(char::to_uppercase)
-        .collect()
+        .map(|c| c.to_uppercase().collect())
+        .collect();
+    // Arabic letters side by side join into a word: a zero-width non-joiner keeps the initials
+    // apart. Only there, so that a Latin page needs no Arabic font for it.
+    let arabic = |s: &String| s.chars().all(|c| ('\u{0600}'..='\u{08FF}').contains(&c));
+    let separator = if letters.iter().all(arabic) {
+        "\u{200c}"
+    } else {
+        ""
+    };
+    letters.join(separator)
 }
 
 fn day_view(
@@ -661,6 +680,13 @@ pub fn render_chooser(views: &[LanguageViews]) -> Result<String, Error> {
     context.insert("choices", &choices(views));
     context.insert("title", &default.event_view.name);
     context.insert("kind", "chooser");
+    context.insert(
+        "structured_data",
+        &structured::site(
+            default.config,
+            &Plain::new(default.config, default.event, default),
+        ),
+    );
     default.theme.render("chooser.html", &context)
 }
 

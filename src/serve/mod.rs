@@ -2,10 +2,10 @@
 //! rebuilds it whole, and the open pages reload once the new build is in place, or show the
 //! errors of a bad edit on top of the last good build.
 //!
-//! Three parts, each on its own thread, share one [`State`]: the watcher turns bursts of
-//! file events into one rebuild ([`watch`]), the rebuild loop below builds and swaps the
-//! output in, and the server answers requests from whatever output is current ([`http`]),
-//! telling open pages when it changes ([`reload`]). Nothing is written to disk.
+//! Three parts share one [`State`]: the watcher turns bursts of file events into one list of
+//! changes ([`watch`]); the rebuild loop, on the calling thread, builds and swaps the output
+//! in; the server, on its own threads, answers requests from whatever output is current
+//! ([`http`]) and tells open pages when it changes ([`reload`]). Nothing is written to disk.
 
 mod http;
 mod reload;
@@ -13,8 +13,9 @@ mod watch;
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
-use std::io;
+use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -68,7 +69,8 @@ pub fn serve(root: &Path, options: Options, listen: &Listen) -> Result<Infallibl
     // Nothing is on disk to clean up: Ctrl-C ends the process at once. The handler is there
     // because a program started in the background of a script inherits the signal ignored.
     if let Err(error) = ctrlc::set_handler(|| {
-        println!("stopped");
+        // Even with the terminal gone (which would make `println!` panic), stop.
+        let _ = writeln!(io::stdout(), "stopped");
         std::process::exit(0);
     }) {
         eprintln!("warning: Ctrl-C may not stop the server ({error}); close the terminal instead");
@@ -93,9 +95,13 @@ pub fn serve(root: &Path, options: Options, listen: &Listen) -> Result<Infallibl
     std::thread::spawn(move || http::run(listener, &server_state));
     println!("serving the site at {url} (Ctrl-C stops)");
 
-    loop {
-        let changes = watcher.next_changes();
+    while let Some(changes) = watcher.next_changes() {
         builder.rebuild(&changes);
+    }
+    // The watcher's thread ended (a bug or a system limit): the last build stays served.
+    eprintln!("warning: the file watcher stopped; restart `majlis serve` to see new edits");
+    loop {
+        std::thread::park();
     }
 }
 
@@ -212,7 +218,16 @@ impl Builder {
     /// full one, so what is served is always what a fresh build gives (Zola #401, #757).
     fn rebuild(&mut self, changes: &[PathBuf]) {
         let started = Instant::now();
-        let built = crate::build(&self.root, &self.options);
+        // A bug of majlis that panics on some content must not end the editor's session: the
+        // panic is printed, and the last good build stays served until the next change.
+        let Ok(built) =
+            std::panic::catch_unwind(AssertUnwindSafe(|| crate::build(&self.root, &self.options)))
+        else {
+            eprintln!(
+                "the build stopped on an internal error (above); still serving the last good build"
+            );
+            return;
+        };
         let took = started.elapsed().as_millis();
         let current = self.state.current();
         match built {

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::CONFIG_FILE;
@@ -16,15 +16,22 @@ use crate::content::files::is_temporary;
 /// The folders of the site watched with everything in them.
 const FOLDERS: [&str; 2] = ["content", "themes"];
 
-/// How long the files must be still before a rebuild starts: long enough for the few
-/// events of one save (an atomic save is a write and a rename), short enough to feel instant.
+/// How long the files must be still before a rebuild starts, after an event in the middle of
+/// a change (a file created or opened and still being written): long enough for the rest of
+/// one save, short enough to feel instant.
 const QUIET: Duration = Duration::from_millis(15);
 
-/// Past this many changed paths in one burst, a tool (git, rsync, a copy) is at work and may
-/// pause between files: wait longer so that it makes one rebuild.
-const BULK: usize = 48;
+/// How long once the last event ended a change (a file closed after writing, renamed into
+/// place, removed): an editor's save is most likely over.
+const QUIET_AFTER_END: Duration = Duration::from_millis(4);
 
-/// How long the files must be still once a burst is [`BULK`].
+/// The most files one save touches (an atomic save: the file and its temporary, and a
+/// backup). A burst of more is a tool at work (git, a copy, a search and replace across
+/// files), which may pause between files on a busy machine.
+const SAVE: usize = 4;
+
+/// How long the files must be still once a burst has more than [`SAVE`] files, so that a
+/// tool's burst makes one rebuild.
 const BULK_QUIET: Duration = Duration::from_millis(120);
 
 /// A rebuild starts at the latest this long after the first event, even if files keep
@@ -74,11 +81,12 @@ impl Watcher {
     }
 
     /// Waits until some source file changes and the burst of changes is over; the files that
-    /// changed, relative to the root.
-    pub(super) fn next_changes(&mut self) -> Vec<PathBuf> {
+    /// changed, relative to the root. `None` once the watcher has stopped (its thread ended).
+    pub(super) fn next_changes(&mut self) -> Option<Vec<PathBuf>> {
         let mut changes = BTreeSet::new();
         let mut first = None;
         let mut last = Instant::now();
+        let mut ended = false;
         loop {
             let received = match first {
                 None => self
@@ -86,8 +94,10 @@ impl Watcher {
                     .recv()
                     .map_err(|_| RecvTimeoutError::Disconnected),
                 Some(first) => {
-                    let quiet = if changes.len() > BULK {
+                    let quiet = if changes.len() > SAVE {
                         BULK_QUIET
+                    } else if ended {
+                        QUIET_AFTER_END
                     } else {
                         QUIET
                     };
@@ -98,14 +108,15 @@ impl Watcher {
             };
             match received {
                 Ok(Ok(event)) => {
-                    let before = changes.len();
-                    changes.extend(self.sources_in(&event));
+                    let mut sources = self.sources_in(&event);
                     if event.need_rescan() {
-                        changes.extend(FOLDERS.iter().map(PathBuf::from));
+                        sources.extend(FOLDERS.iter().map(PathBuf::from));
                     }
-                    if changes.len() > before || event.need_rescan() {
+                    if !sources.is_empty() {
+                        changes.extend(sources);
                         last = Instant::now();
                         first.get_or_insert(last);
+                        ended = ends_a_change(&event.kind);
                     }
                 }
                 Ok(Err(error)) => {
@@ -115,9 +126,10 @@ impl Watcher {
                     changes.extend(FOLDERS.iter().map(PathBuf::from));
                     last = Instant::now();
                     first.get_or_insert(last);
+                    ended = false;
                 }
                 Err(RecvTimeoutError::Timeout) => break,
-                // The watcher is owned by `self`, so its sender lives as long as we do.
+                Err(RecvTimeoutError::Disconnected) if changes.is_empty() => return None,
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
@@ -127,7 +139,7 @@ impl Watcher {
         {
             self.watch_folders();
         }
-        changes.into_iter().collect()
+        Some(changes.into_iter().collect())
     }
 
     /// The site's source files an event is about, relative to the root.
@@ -152,6 +164,17 @@ fn changes_content(kind: &EventKind) -> bool {
         EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
         _ => true,
     }
+}
+
+/// Whether an event is the last of a change to a file: nothing more is expected for it.
+fn ends_a_change(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+            | EventKind::Modify(ModifyKind::Metadata(_))
+            | EventKind::Remove(_)
+    )
 }
 
 /// `path` relative to the root when it is one of the site's sources; editors' temporaries
@@ -227,7 +250,7 @@ mod tests {
         }
         std::fs::write(root.join("content/pages/.p1.en.md.swp"), "x").unwrap();
         std::fs::write(root.join("content/pages/p1.en.md~"), "x").unwrap();
-        let changes = watcher.next_changes();
+        let changes = watcher.next_changes().unwrap();
         assert_eq!(changes.len(), 20, "{changes:?}");
         assert!(changes.contains(&PathBuf::from("content/pages/p7.en.md")));
     }
@@ -241,11 +264,11 @@ mod tests {
         let mut watcher = Watcher::start(&root).unwrap();
         std::fs::rename(root.join("content"), root.join("old")).unwrap();
         std::fs::rename(root.join("new"), root.join("content")).unwrap();
-        let changes = watcher.next_changes();
+        let changes = watcher.next_changes().unwrap();
         assert!(changes.contains(&PathBuf::from("content")), "{changes:?}");
         std::fs::write(root.join("content/pages/a.en.md"), "x").unwrap();
         std::fs::write(root.join("old/b.en.md"), "x").unwrap();
-        let changes = watcher.next_changes();
+        let changes = watcher.next_changes().unwrap();
         assert_eq!(changes, vec![PathBuf::from("content/pages/a.en.md")]);
     }
 }
