@@ -864,3 +864,71 @@ fn a_published_build_never_carries_the_reload_script() {
         assert!(!text.contains("__majlis"), "{file}");
     }
 }
+
+#[test]
+fn two_hundred_mixed_edits_in_ten_seconds_leave_it_serving_a_fresh_build() {
+    let site = Site::copy_of("minimal");
+    let root = site.root();
+    let server = Server::start(&root);
+    let programme = root.join("content/programme.yaml");
+    let original = std::fs::read_to_string(&programme).unwrap();
+    let started = Instant::now();
+    for i in 0..200 {
+        let good = original.replace("title: Welcome", &format!("title: Welcome {i}"));
+        match i % 4 {
+            // A typo that breaks the build.
+            0 => {
+                std::fs::write(&programme, good.replace("kind: session", "kidn: session")).unwrap()
+            }
+            // An editor's atomic save: a temporary file renamed over the original.
+            1 => {
+                let temporary = root.join("content/.programme.yaml.tmp");
+                std::fs::write(&temporary, &good).unwrap();
+                std::fs::rename(&temporary, &programme).unwrap();
+            }
+            // A new page, then its removal.
+            2 => site.write(
+                "content/pages/extra.en.md",
+                format!("---\ntitle: Extra {i}\n---\n"),
+            ),
+            _ => {
+                std::fs::write(&programme, &good).unwrap();
+                let _ = std::fs::remove_file(root.join("content/pages/extra.en.md"));
+            }
+        }
+        if i % 20 == 0 {
+            let response = server.get("/en/");
+            assert!(
+                matches!(response.status, 200 | 503),
+                "status {}",
+                response.status
+            );
+        }
+        std::thread::sleep(Duration::from_millis(45));
+    }
+    assert!(started.elapsed() < Duration::from_secs(15));
+    // The last edit (199) was good: the site must come to serve exactly its fresh build.
+    server.wait_for("/en/programme/", Instant::now(), |r| {
+        r.text().contains("Welcome 199")
+    });
+    server.settle(Duration::from_millis(500));
+    let out = root.parent().unwrap().join("fresh");
+    let run = majlis(
+        &root,
+        &[
+            "build",
+            "--output",
+            out.to_str().unwrap(),
+            "--base-url",
+            &server.url,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fresh = Published::at(out);
+    let since = Instant::now();
+    while let Some(difference) = compare(&server, &fresh) {
+        assert!(since.elapsed() < PATIENCE, "{difference}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(server.get("/en/").status, 200);
+}

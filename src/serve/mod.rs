@@ -96,7 +96,16 @@ pub fn serve(root: &Path, options: Options, listen: &Listen) -> Result<Infallibl
     println!("serving the site at {url} (Ctrl-C stops)");
 
     while let Some(changes) = watcher.next_changes() {
-        builder.rebuild(&changes);
+        // A file saved while the build was reading the sources, or while a folder was being
+        // watched anew, may leave no event behind: the build is done again until the sources
+        // it read are the sources on disk, so what is served is never older than the files.
+        loop {
+            let before = watch::fingerprint(&builder.root);
+            builder.rebuild(&changes);
+            if watch::fingerprint(&builder.root) == before {
+                break;
+            }
+        }
     }
     // The watcher's thread ended (a bug or a system limit): the last build stays served.
     eprintln!("warning: the file watcher stopped; restart `majlis serve` to see new edits");

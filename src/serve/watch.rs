@@ -190,6 +190,24 @@ fn source(root: &Path, path: &Path) -> Option<PathBuf> {
     (watched && !is_temporary(path)).then(|| relative.to_path_buf())
 }
 
+/// A summary of every source file's size and modification time: two equal fingerprints mean
+/// no source changed in between (a rebuild reads every source, so this is cheap beside it).
+pub(super) fn fingerprint(root: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let sources = std::iter::once(root.join(CONFIG_FILE))
+        .chain(FOLDERS.iter().map(|f| root.join(f)))
+        .flat_map(|path| walkdir::WalkDir::new(path).sort_by_file_name());
+    for entry in sources.filter_map(Result::ok) {
+        entry.path().hash(&mut hasher);
+        if let Ok(metadata) = entry.metadata() {
+            metadata.len().hash(&mut hasher);
+            metadata.modified().ok().hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
