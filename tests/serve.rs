@@ -599,9 +599,17 @@ fn served_bytes_equal_a_fresh_build_after_a_sequence_of_edits() {
     server.wait_for("/en/travel/", now, |r| r.text().contains("Buses."));
     server.settle(Duration::from_millis(500));
 
+    assert_serves_a_fresh_build(&server, &root);
+}
+
+/// Builds the site afresh (at the server's address) and waits until the server serves exactly
+/// that. The server may still be rebuilding after the last edits (a loaded machine is slow):
+/// what must hold is that it comes to serve exactly the build, and a server that went stale
+/// never would.
+fn assert_serves_a_fresh_build(server: &Server, root: &Path) {
     let out = root.parent().unwrap().join("fresh");
     let run = majlis(
-        &root,
+        root,
         &[
             "build",
             "--output",
@@ -612,15 +620,8 @@ fn served_bytes_equal_a_fresh_build_after_a_sequence_of_edits() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let fresh = Published::at(out);
-    // The server may still be rebuilding after the last edits (a loaded machine is slow):
-    // what must hold is that it comes to serve exactly the build, and a server that went
-    // stale never would.
     let since = Instant::now();
-    loop {
-        let difference = compare(&server, &fresh);
-        let Some(difference) = difference else {
-            break;
-        };
+    while let Some(difference) = compare(server, &fresh) {
         assert!(since.elapsed() < PATIENCE, "{difference}");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -912,23 +913,6 @@ fn two_hundred_mixed_edits_in_ten_seconds_leave_it_serving_a_fresh_build() {
         r.text().contains("Welcome 199")
     });
     server.settle(Duration::from_millis(500));
-    let out = root.parent().unwrap().join("fresh");
-    let run = majlis(
-        &root,
-        &[
-            "build",
-            "--output",
-            out.to_str().unwrap(),
-            "--base-url",
-            &server.url,
-        ],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let fresh = Published::at(out);
-    let since = Instant::now();
-    while let Some(difference) = compare(&server, &fresh) {
-        assert!(since.elapsed() < PATIENCE, "{difference}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert_serves_a_fresh_build(&server, &root);
     assert_eq!(server.get("/en/").status, 200);
 }
