@@ -797,3 +797,13 @@ fn tolerated_input_builds() {
     );
     assert!(built.has("en/speakers/no-body/index.html"));
 }
+
+#[test]
+fn two_builds_of_the_same_files_are_byte_identical() {
+    // `majlis` (tests/common) sets SOURCE_DATE_EPOCH, as a reproducible build does.
+    let (_first_dir, first) = example();
+    let (_second_dir, second) = example();
+    let (first, second) = (first.snapshot(), second.snapshot());
+    assert!(first.len() > 100, "every page, feed and asset");
+    assert!(first == second, "two builds differ");
+}
