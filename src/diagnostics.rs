@@ -87,6 +87,8 @@ pub enum Problem {
     BadBaseUrl(String),
     #[error("the event ends ({end}) before it starts ({start})")]
     EventEndsBeforeStart { start: String, end: String },
+    #[error("the event would last {days} days; events of more than a year are not supported")]
+    EventTooLong { days: i64 },
     #[error("the day {date} is outside the event's dates ({start} to {end})")]
     DayOutsideEvent {
         date: String,
@@ -156,6 +158,7 @@ impl Problem {
                 "change a time, or give the sessions different `location`s".into()
             }
             Problem::InvalidUtf8 => "save the file as UTF-8 in your text editor".into(),
+            Problem::EventTooLong { .. } => "check the years of start_date and end_date".into(),
             Problem::DefaultLanguageNotListed(_) => {
                 "add it under `languages:` or choose one of the listed codes".into()
             }

@@ -567,3 +567,12 @@ fn a_file_for_a_language_the_site_lacks_is_a_warning_and_the_build_goes_on() {
         run.stderr
     );
 }
+
+rule!(
+    a_mistyped_year_that_makes_the_event_centuries_long_is_refused,
+    "content/event.yaml",
+    "start_date: 2026-06-01",
+    "start_date: 0506-06-01",
+    "content/event.yaml:3:13",
+    "events of more than a year are not supported"
+);

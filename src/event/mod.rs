@@ -20,6 +20,9 @@ use crate::content::{Content, Located};
 use crate::diagnostics::{Errors, Place, Problem, Warning};
 use crate::text::Text;
 
+/// The longest event majlis publishes, in days: longer is taken for a mistyped year.
+const MAX_EVENT_DAYS: i64 = 366;
+
 /// The event: what it is, when and where, its programme, speakers and pages.
 #[derive(Debug)]
 pub struct Event {
@@ -90,6 +93,15 @@ impl Event {
                     Problem::EventEndsBeforeStart {
                         start: start.to_string(),
                         end: end.to_string(),
+                    },
+                );
+            } else if (end - start).num_days() >= MAX_EVENT_DAYS {
+                // A mistyped year (0506 for 2026) would otherwise publish every day of
+                // fifteen centuries in the schedule exports and time-zone data.
+                errors.push(
+                    event_file.place("start_date"),
+                    Problem::EventTooLong {
+                        days: (end - start).num_days() + 1,
                     },
                 );
             }
