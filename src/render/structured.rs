@@ -169,7 +169,10 @@ impl Ld<'_> {
         Value::Object(out)
     }
 
-    /// A session as an event of its own; with its people, for the programme.
+    /// A session as an event of its own; with its people, for the programme. It says only
+    /// what is its own: a programme of thousands of sessions stays light on a phone, what
+    /// it shares with the event (languages, attendance mode) is the event's, and each person
+    /// is a reference to the full `Person` on their own page.
     fn session(&self, day: &Day, session: &Session, with_people: bool) -> Value {
         let zone = self.event_model().timezone;
         let url = format!("{}#{}", self.url(PageRef::Programme), session.id);
@@ -194,26 +197,29 @@ impl Ld<'_> {
             SCHEDULED
         };
         out.insert("eventStatus".into(), status.into());
-        out.insert("eventAttendanceMode".into(), OFFLINE.into());
         if let Some(place) = self.place(self.plain.room(session)) {
             out.insert("location".into(), place);
         }
         if with_people {
-            if let Some((text, _)) = self.plain.description(session) {
-                out.insert("description".into(), text.trim().into());
-            }
             let people: Vec<Value> = session
                 .moderators
                 .iter()
                 .chain(&session.speakers)
-                .map(|&i| Value::Object(self.person_ref(i)))
+                .map(|&i| {
+                    let speaker = &self.event_model().speakers[i];
+                    let url = self.url(PageRef::Speaker(i));
+                    json!({
+                        "@type": "Person",
+                        "@id": format!("{url}#person"),
+                        "name": self.plain.text(&speaker.name),
+                        "url": url,
+                    })
+                })
                 .collect();
             if !people.is_empty() {
                 out.insert("performer".into(), people.into());
             }
         }
-        out.insert("inLanguage".into(), self.languages());
-        out.insert("superEvent".into(), json!({ "@id": self.event_id() }));
         Value::Object(out)
     }
 
