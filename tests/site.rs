@@ -649,6 +649,14 @@ fn minify_shrinks_pages_that_still_parse_the_same() {
     let minified = site.built();
     let text = minified.text("fr/programme/index.html");
     assert!(text.len() < plain_size, "{} >= {plain_size}", text.len());
+    // The language and direction stay quoted, to be found by any tool, not only parsers.
+    assert!(
+        text.contains(r#"<html lang="fr" dir="ltr">"#),
+        "{}",
+        &text[..100]
+    );
+    let arabic = minified.text("ar/programme/index.html");
+    assert!(arabic.contains(r#"<html lang="ar" dir="rtl">"#));
     assert_eq!(
         minified
             .page("fr/programme/index.html")

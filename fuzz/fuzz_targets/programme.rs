@@ -4,10 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
-mod support;
+mod harness;
 
 fuzz_target!(|data: &[u8]| {
-    let site = support::minimal_site();
-    std::fs::write(site.path().join("content/programme.yaml"), data).unwrap();
-    let _ = majlis::check(site.path(), &majlis::Options::default());
+    harness::Harness::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..").as_ref()).programme(data)
 });

@@ -5,20 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
-mod support;
-
-const FILES: [&str; 5] = [
-    "site-config.yaml",
-    "content/event.yaml",
-    "content/programme.yaml",
-    "content/speakers/jane-placeholder.en.md",
-    "content/pages/info.en.md",
-];
+mod harness;
 
 fuzz_target!(|data: &[u8]| {
-    let site = support::minimal_site();
-    for (file, bytes) in FILES.iter().zip(data.split(|b| *b == 0)) {
-        std::fs::write(site.path().join(file), bytes).unwrap();
-    }
-    let _ = majlis::build(site.path(), &majlis::Options::default());
+    harness::Harness::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..").as_ref()).site(data)
 });

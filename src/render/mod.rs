@@ -119,5 +119,29 @@ fn finish(config: &Config, html: String) -> Vec<u8> {
     let mut cfg = minify_html::Cfg::new();
     cfg.minify_css = true;
     cfg.minify_js = true;
-    minify_html::minify(html.as_bytes(), &cfg)
+    cfg.keep_html_and_head_opening_tags = true;
+    let minified = minify_html::minify(html.as_bytes(), &cfg);
+    keep_html_tag(&html, minified)
+}
+
+/// Puts the template's own `<html lang="…" dir="…">` back in place of its minified form
+/// (`<html dir=rtl lang=ar>`): the page's language and direction then read the same to every
+/// tool, to a search of the text as to an HTML parser, for the cost of a few bytes.
+fn keep_html_tag(original: &str, minified: Vec<u8>) -> Vec<u8> {
+    let tag = |text: &[u8]| -> Option<(usize, usize)> {
+        let start = text
+            .windows(5)
+            .position(|w| w.eq_ignore_ascii_case(b"<html"))?;
+        let end = start + text[start..].iter().position(|&b| b == b'>')? + 1;
+        Some((start, end))
+    };
+    match (tag(original.as_bytes()), tag(&minified)) {
+        (Some((from, to)), Some((start, end))) => {
+            let mut kept = minified[..start].to_vec();
+            kept.extend_from_slice(&original.as_bytes()[from..to]);
+            kept.extend_from_slice(&minified[end..]);
+            kept
+        }
+        _ => minified,
+    }
 }
