@@ -47,6 +47,8 @@ impl fmt::Display for Place {
 }
 
 /// What is wrong with a site: one variant per rule of the content model.
+// Each variant's `#[error]` message is its documentation, and what the editor reads.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
     #[error("cannot read: {0}")]

@@ -4,6 +4,8 @@
 //! describe (linked and checked), then the rendered site, which `build` writes and `serve`
 //! serves.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod content;
 pub mod diagnostics;

@@ -103,6 +103,8 @@ fn keep<T>(result: Result<T, Errors>, errors: &mut Errors) -> Option<T> {
 }
 
 /// `content/event.yaml` as written.
+// The fields are the keys of the file, documented in the README's format reference.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventFile {
@@ -120,6 +122,8 @@ pub struct EventFile {
 }
 
 /// One organiser in `event.yaml`.
+// The fields are the keys of the file, documented in the README's format reference.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganiserEntry {
@@ -129,6 +133,8 @@ pub struct OrganiserEntry {
 }
 
 /// `content/programme.yaml` as written.
+// The fields are the keys of the file, documented in the README's format reference.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProgrammeFile {
@@ -136,6 +142,8 @@ pub struct ProgrammeFile {
 }
 
 /// One day of the programme as written.
+// The fields are the keys of the file, documented in the README's format reference.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DayEntry {
@@ -146,6 +154,8 @@ pub struct DayEntry {
 }
 
 /// One session as written.
+// The fields are the keys of the file, documented in the README's format reference.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionEntry {
@@ -165,6 +175,8 @@ pub struct SessionEntry {
 }
 
 /// The front matter of `content/speakers/ID.LANG.md`.
+// The fields are the keys of the file, documented in the README's format reference.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize)]
 pub struct SpeakerMatter {
     pub name: String,
@@ -175,6 +187,8 @@ pub struct SpeakerMatter {
 }
 
 /// The front matter of `content/pages/NAME.LANG.md`.
+// The fields are the keys of the file, documented in the README's format reference.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize)]
 pub struct PageMatter {
     pub title: String,

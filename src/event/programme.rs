@@ -31,13 +31,21 @@ pub struct Day {
 /// What kind of item of the programme a session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// Arrival and badges.
     Registration,
+    /// Opening, closing, a hand-over: the formal moments.
     Ceremony,
+    /// A talk or a working session.
     Session,
+    /// Speakers with a moderator.
     Panel,
+    /// A discussion among the participants.
     Roundtable,
+    /// Coffee, a family photo.
     Break,
+    /// Lunch, dinner, prayer.
     Meal,
+    /// A gala dinner, a visit.
     Social,
 }
 
