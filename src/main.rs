@@ -12,6 +12,12 @@ use majlis::diagnostics::{describe, Errors};
 use majlis::serve::Listen;
 use majlis::{output, Options};
 
+/// A build allocates millions of small values (template contexts, views) on every core at
+/// once, where glibc's allocator spent about a third of the time; mimalloc's per-thread heaps
+/// do not contend.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "majlis",
@@ -117,13 +123,6 @@ fn source_date_epoch() -> Result<Option<DateTime<Utc>>, String> {
 
 fn build(root: &std::path::Path, output: Option<PathBuf>, options: &Options) -> ExitCode {
     let started = std::time::Instant::now();
-    let built = match majlis::build(root, options) {
-        Ok(built) => built,
-        Err(errors) => return report(root, &errors),
-    };
-    for warning in &built.warnings {
-        eprintln!("{warning}");
-    }
     let destination = match output {
         Some(dir) => dir,
         None => match Config::load(root) {
@@ -131,14 +130,19 @@ fn build(root: &std::path::Path, output: Option<PathBuf>, options: &Options) -> 
             Err(errors) => return report(root, &errors),
         },
     };
-    if let Err(e) = output::check_destination(root, &destination)
-        .and_then(|()| output::write(&built.output, &destination))
-    {
+    if let Err(e) = output::check_destination(root, &destination) {
         return report(root, &e.into());
+    }
+    let built = match majlis::build_into(root, options, &destination) {
+        Ok(built) => built,
+        Err(errors) => return report(root, &errors),
+    };
+    for warning in &built.warnings {
+        eprintln!("{warning}");
     }
     println!(
         "built {} files into {} in {} ms",
-        built.output.len(),
+        built.files,
         destination.display(),
         started.elapsed().as_millis()
     );

@@ -1,10 +1,14 @@
 //! The built site as a value (a map from published path to bytes), and writing it to disk
 //! without ever leaving a half-written site or touching files the build did not make.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diagnostics::{Error, Place, Problem};
 
@@ -12,26 +16,37 @@ use crate::diagnostics::{Error, Place, Problem};
 /// knows which files are its own (and which, like CNAME or .git, are not).
 pub const MANIFEST: &str = ".majlis-manifest";
 
-/// The built site: published path (`fr/programme/index.html`) to content.
+/// The built site: published path (`fr/programme/index.html`) to content. The contents are
+/// shared: a page that did not change since the last build in `serve` is the same bytes in
+/// both outputs, not a copy.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Output {
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, Arc<Vec<u8>>>,
 }
 
 impl Output {
     /// Adds or replaces a file.
     pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
+        self.files.insert(path.into(), Arc::new(bytes.into()));
     }
 
     /// The content of a file.
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|b| b.as_slice())
     }
 
     /// Whether the output has this file.
     pub fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
+    }
+
+    /// Whether `other` has this file with the same content; cheap for content shared between
+    /// two builds.
+    pub fn same_file(&self, path: &str, other: &Output) -> bool {
+        match (self.files.get(path), other.files.get(path)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            _ => false,
+        }
     }
 
     /// Every file, by path.
@@ -47,6 +62,30 @@ impl Output {
     /// Whether there is no file.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+}
+
+/// Where a build puts the files it renders, from several threads at once: into memory
+/// ([`Output`], for `serve`) or straight onto disk ([`Staging`], for `build`, which then
+/// never holds the whole site in memory).
+pub trait Sink: Sync {
+    /// Takes one published file.
+    fn put(&self, path: String, bytes: Arc<Vec<u8>>) -> Result<(), Error>;
+}
+
+impl Sink for Mutex<Output> {
+    fn put(&self, path: String, bytes: Arc<Vec<u8>>) -> Result<(), Error> {
+        self.lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .files
+            .insert(path, bytes);
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: String, bytes: Arc<Vec<u8>>) -> Result<(), Error> {
+        self.write(&path, &bytes)
     }
 }
 
@@ -115,54 +154,177 @@ fn absolute(path: &Path) -> PathBuf {
     clean
 }
 
-/// Writes the output into `dir`: first a complete new folder beside it, then a swap. Files
-/// the last build did not write are carried over, and unchanged files keep their
-/// modification time (so deploys upload only what changed).
+/// Writes an output built in memory into `dir` (see [`Staging`]).
 pub fn write(output: &Output, dir: &Path) -> Result<(), Error> {
-    let fail = |e: io::Error| Error::new(Place::file(dir), Problem::Write(e.to_string()));
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(fail)?;
-    let staging = parent.join(format!(".{name}.majlis-new"));
-    let previous = parent.join(format!(".{name}.majlis-old"));
-    recover_interrupted_swap(dir, &previous).map_err(fail)?;
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(fail)?;
-    }
-    fs::create_dir_all(&staging).map_err(fail)?;
-
-    let ours = read_manifest(dir);
+    let staging = Staging::open(dir)?;
     for (path, bytes) in output.iter() {
-        let target = staging.join(path);
-        if let Some(folder) = target.parent() {
-            fs::create_dir_all(folder).map_err(fail)?;
+        staging.write(path, bytes)?;
+    }
+    staging.commit().map(|_| ())
+}
+
+/// A published file as the manifest records it: a hash of the content the build wrote and
+/// its size, so that the next build can tell an unchanged file without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    hash: u128,
+    size: u64,
+}
+
+impl Entry {
+    fn of(bytes: &[u8]) -> Entry {
+        Entry {
+            hash: xxh3_128(bytes),
+            size: bytes.len() as u64,
         }
-        let old = dir.join(path);
-        let unchanged = fs::read(&old).is_ok_and(|b| b == bytes);
-        if !(unchanged && fs::hard_link(&old, &target).is_ok()) {
+    }
+}
+
+/// The new output being written, file by file as the build renders them (from several
+/// threads at once), into a folder beside `dir`: [`Staging::commit`] swaps it in, and
+/// dropping it uncommitted (a build with errors) removes it, leaving `dir` as it was.
+///
+/// A file whose content is the one the last build wrote, per its manifest, is hard-linked
+/// from the last output instead of written: it keeps its modification time, so that deploys
+/// upload only what changed. The manifest is written last: a file changed since then (by
+/// hand, by another tool) is newer than it, and is written anew. Files of `dir` that no
+/// build wrote (a CNAME, a `.git`) are carried over.
+pub struct Staging {
+    dir: PathBuf,
+    staging: PathBuf,
+    previous: PathBuf,
+    /// The manifest of the last build.
+    last: HashMap<String, Option<Entry>>,
+    /// When the last build wrote its manifest, its last file.
+    last_written: Option<SystemTime>,
+    /// What this build published.
+    written: Mutex<Vec<(String, Entry)>>,
+    /// Folders made so far.
+    folders: Mutex<HashSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts a new output for `dir`.
+    pub fn open(dir: &Path) -> Result<Staging, Error> {
+        let fail = |e: io::Error| Error::new(Place::file(dir), Problem::Write(e.to_string()));
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(fail)?;
+        let staging = parent.join(format!(".{name}.majlis-new"));
+        let previous = parent.join(format!(".{name}.majlis-old"));
+        recover_interrupted_swap(dir, &previous).map_err(fail)?;
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(fail)?;
+        }
+        fs::create_dir_all(&staging).map_err(fail)?;
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            last: read_manifest(dir),
+            last_written: fs::metadata(dir.join(MANIFEST))
+                .and_then(|m| m.modified())
+                .ok(),
+            folders: Mutex::new(HashSet::from([staging.clone()])),
+            staging,
+            previous,
+            written: Mutex::default(),
+            committed: false,
+        })
+    }
+
+    /// Writes one published file (`fr/programme/index.html`).
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        let fail = |e: io::Error| {
+            Error::new(
+                Place::file(self.staging.join(path)),
+                Problem::Write(e.to_string()),
+            )
+        };
+        let target = self.staging.join(path);
+        if let Some(folder) = target.parent() {
+            self.make_folder(folder).map_err(fail)?;
+        }
+        let entry = Entry::of(bytes);
+        if !self.unchanged(path, &entry) {
             fs::write(&target, bytes).map_err(fail)?;
         }
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((path.to_string(), entry));
+        Ok(())
     }
-    if dir.is_dir() {
-        carry_over_foreign_files(dir, &staging, output, &ours).map_err(fail)?;
-    }
-    let manifest: String = output.iter().map(|(p, _)| format!("{p}\n")).collect();
-    fs::write(staging.join(MANIFEST), manifest).map_err(fail)?;
 
-    if dir.exists() {
-        fs::rename(dir, &previous).map_err(fail)?;
+    /// Whether the last build wrote the same file, untouched since, now hard-linked into the
+    /// new output.
+    fn unchanged(&self, path: &str, entry: &Entry) -> bool {
+        let (Some(Some(last)), Some(manifest)) = (self.last.get(path), self.last_written) else {
+            return false;
+        };
+        let old = self.dir.join(path);
+        let untouched = fs::symlink_metadata(&old).is_ok_and(|m| {
+            m.is_file() && m.len() == entry.size && m.modified().is_ok_and(|t| t <= manifest)
+        });
+        untouched && last == entry && fs::hard_link(&old, self.staging.join(path)).is_ok()
     }
-    fs::rename(&staging, dir).map_err(fail)?;
-    if previous.exists() {
-        fs::remove_dir_all(&previous).map_err(fail)?;
+
+    fn make_folder(&self, folder: &Path) -> io::Result<()> {
+        let mut made = self
+            .folders
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !made.contains(folder) {
+            fs::create_dir_all(folder)?;
+            made.insert(folder.to_path_buf());
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// Completes the new output and puts it in place of the last one; returns how many files
+    /// the build published.
+    pub fn commit(mut self) -> Result<usize, Error> {
+        let fail = |e: io::Error| Error::new(Place::file(&self.dir), Problem::Write(e.to_string()));
+        let mut written = std::mem::take(
+            self.written
+                .get_mut()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        written.sort_by(|a, b| a.0.cmp(&b.0));
+        if self.dir.is_dir() {
+            let ours: HashSet<&str> = written.iter().map(|(p, _)| p.as_str()).collect();
+            carry_over_foreign_files(&self.dir, &self.staging, &ours, &self.last).map_err(fail)?;
+        }
+        let mut manifest = String::from(MANIFEST_HEADER);
+        for (path, entry) in &written {
+            manifest.push_str(&format!("{:032x} {} {path}\n", entry.hash, entry.size));
+        }
+        fs::write(self.staging.join(MANIFEST), manifest).map_err(fail)?;
+
+        if self.dir.exists() {
+            fs::rename(&self.dir, &self.previous).map_err(fail)?;
+        }
+        fs::rename(&self.staging, &self.dir).map_err(fail)?;
+        self.committed = true;
+        if self.previous.exists() {
+            fs::remove_dir_all(&self.previous).map_err(fail)?;
+        }
+        Ok(written.len())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            // A failed build leaves nothing behind; the next one would clear it anyway.
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 /// A build killed between the two renames of the swap leaves the last output beside the
@@ -178,19 +340,41 @@ fn recover_interrupted_swap(dir: &Path, previous: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn read_manifest(dir: &Path) -> BTreeSet<String> {
-    fs::read_to_string(dir.join(MANIFEST))
-        .map(|text| text.lines().map(str::to_string).collect())
-        .unwrap_or_default()
+/// The first line of a manifest; manifests of older builds list only paths.
+const MANIFEST_HEADER: &str = "# majlis manifest 2: hash size path\n";
+
+/// The files the last build wrote into `dir`, each with its entry when the manifest has one.
+fn read_manifest(dir: &Path) -> HashMap<String, Option<Entry>> {
+    let Ok(text) = fs::read_to_string(dir.join(MANIFEST)) else {
+        return HashMap::new();
+    };
+    match text.strip_prefix(MANIFEST_HEADER) {
+        Some(lines) => lines
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.splitn(3, ' ');
+                let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
+                let size = fields.next()?.parse().ok()?;
+                let entry = Entry { hash, size };
+                Some((fields.next()?.to_string(), Some(entry)))
+            })
+            .collect(),
+        None => text.lines().map(|path| (path.to_string(), None)).collect(),
+    }
 }
 
 /// Hard-links (or copies) into `staging` every file of `dir` that no build wrote.
 fn carry_over_foreign_files(
     dir: &Path,
     staging: &Path,
-    output: &Output,
-    ours: &BTreeSet<String>,
+    written: &HashSet<&str>,
+    last: &HashMap<String, Option<Entry>>,
 ) -> io::Result<()> {
+    // Folders of the last build's files, made by the build when it needs them.
+    let ours: HashSet<&str> = last
+        .keys()
+        .flat_map(|path| path.match_indices('/').map(move |(i, _)| &path[..i]))
+        .collect();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
         let entry = entry.map_err(io::Error::other)?;
         let Ok(relative) = entry.path().strip_prefix(dir) else {
@@ -199,12 +383,12 @@ fn carry_over_foreign_files(
         let key = relative.to_string_lossy().replace('\\', "/");
         let target = staging.join(relative);
         if entry.file_type().is_dir() {
-            if !target.exists() && !ours.iter().any(|p| p.starts_with(&format!("{key}/"))) {
+            if !target.exists() && !ours.contains(key.as_str()) {
                 fs::create_dir_all(&target)?;
             }
             continue;
         }
-        if key == MANIFEST || ours.contains(&key) || output.contains(&key) {
+        if key == MANIFEST || last.contains_key(&key) || written.contains(key.as_str()) {
             continue;
         }
         if let Some(folder) = target.parent() {

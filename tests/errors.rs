@@ -539,6 +539,29 @@ bad_file!(
 );
 
 #[test]
+fn a_template_error_met_while_rendering_leaves_no_half_written_output_anywhere() {
+    let (site, before) = built_minimal();
+    site.write(
+        "themes/default/templates/speaker.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{ speaker.no_such_field }}{% endblock %}\n",
+    );
+    assert_rejected(
+        &site,
+        "themes/default/templates/speaker.html",
+        "no_such_field",
+    );
+    assert_output_untouched(&site, &before);
+    // Pages are written as they are rendered, into a folder beside the output: a failed
+    // build removes it.
+    let beside: Vec<String> = std::fs::read_dir(site.out().parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("majlis"))
+        .collect();
+    assert!(beside.is_empty(), "left beside the output: {beside:?}");
+}
+
+#[test]
 fn a_symlink_loop_inside_content_is_reported_without_hanging() {
     let (site, before) = built_minimal();
     std::fs::create_dir_all(site.root().join("content/static/a")).unwrap();

@@ -1,15 +1,19 @@
 //! Finding and reading the content files of a site.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
 use super::frontmatter;
 use super::yaml::{self, Locator};
 use super::{Located, PageMatter, SpeakerMatter};
+use crate::cache::{Cache, Digest};
 use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem, Warning};
 
@@ -52,25 +56,76 @@ impl FrontMatter for PageMatter {
 }
 
 /// Reads and parses one YAML file.
-pub fn load_yaml<T: DeserializeOwned>(root: &Path, file: &Path) -> Result<Located<T>, Error> {
-    let text = yaml::read_text(root, file)?;
-    let (value, locator) = yaml::parse_located(&text, file, 0)?;
-    Ok(Located {
-        file: file.to_path_buf(),
-        value,
-        locator,
+pub fn load_yaml<T: DeserializeOwned + Send + Sync + 'static>(
+    root: &Path,
+    file: &Path,
+    cache: &Cache,
+) -> Result<Arc<Located<T>>, Error> {
+    parse_cached(root, file, &[], cache, |text| {
+        let (value, locator) = yaml::parse_located(&text, file, 0)?;
+        let located = Located {
+            file: file.to_path_buf(),
+            value,
+            locator,
+        };
+        Ok((located, Vec::new()))
     })
+    .map(|(located, _)| located)
 }
 
-/// Reads every `NAME.LANG.md` of a content folder (a missing folder has none).
-pub fn load_markdown<T: FrontMatter>(
+/// Reads `file` and parses it with `parse`, unless an earlier build (in `serve`) parsed the
+/// same bytes at the same path, as the same type and with the same `extra` parts (what else
+/// the parse depends on). The warnings of the parse come back with the value.
+fn parse_cached<T: Send + Sync + 'static>(
+    root: &Path,
+    file: &Path,
+    extra: &[&str],
+    cache: &Cache,
+    parse: impl FnOnce(String) -> Result<(T, Vec<Warning>), Error>,
+) -> Result<(Arc<T>, Vec<Warning>), Error> {
+    let bytes = std::fs::read(root.join(file))
+        .map_err(|e| Error::new(Place::file(file), Problem::Unreadable(e.to_string())))?;
+    if !cache.files.enabled() {
+        return parse(yaml::decode(bytes, file)?)
+            .map(|(value, warnings)| (Arc::new(value), warnings));
+    }
+    let mut digest = Digest::new("file");
+    digest
+        .part(std::any::type_name::<T>().as_bytes())
+        .part(file.as_os_str().as_encoded_bytes())
+        .part(&bytes);
+    for part in extra {
+        digest.part(part.as_bytes());
+    }
+    let key = digest.finish();
+    if let Some(parsed) = cache
+        .files
+        .get(key)
+        .and_then(|hit| hit.downcast::<Parsed<T>>().ok())
+    {
+        return Ok((Arc::clone(&parsed.0), parsed.1.clone()));
+    }
+    let (value, warnings) = parse(yaml::decode(bytes, file)?)?;
+    let parsed = Arc::new((Arc::new(value), warnings));
+    cache.files.insert(key, parsed.clone());
+    Ok((Arc::clone(&parsed.0), parsed.1.clone()))
+}
+
+/// A parsed file and the warnings its parse gave, as the cache keeps them.
+type Parsed<T> = (Arc<T>, Vec<Warning>);
+
+/// Reads every `NAME.LANG.md` of a content folder (a missing folder has none), on every
+/// core.
+pub fn load_markdown<T: FrontMatter + Send + Sync + 'static>(
     root: &Path,
     folder: &str,
     config: &Config,
+    cache: &Cache,
     warnings: &mut Vec<Warning>,
-) -> Result<Vec<MarkdownFile<T>>, Errors> {
+) -> Result<Vec<Arc<MarkdownFile<T>>>, Errors> {
     let mut errors = Errors::default();
-    let mut files: Vec<MarkdownFile<T>> = Vec::new();
+    let mut wanted = Vec::new();
+    let mut first_of: HashMap<(String, String), PathBuf> = HashMap::new();
     for file in list_folder(root, Path::new(folder), &mut errors) {
         let Some((name, lang)) = name_and_language(&file, config) else {
             if is_markdown(&file) {
@@ -83,18 +138,31 @@ pub fn load_markdown<T: FrontMatter>(
             }
             continue;
         };
-        if let Some(first) = files.iter().find(|f| f.name == name && f.lang == lang) {
-            errors.push(
+        match first_of.entry((name.clone(), lang.clone())) {
+            Entry::Occupied(first) => errors.push(
                 Place::file(&file),
                 Problem::DuplicateId {
                     id: format!("{name}.{lang}"),
-                    first: first.file.display().to_string(),
+                    first: first.get().display().to_string(),
                 },
-            );
-            continue;
+            ),
+            Entry::Vacant(slot) => {
+                slot.insert(file.clone());
+                wanted.push((file, name, lang));
+            }
         }
-        match read_markdown::<T>(root, &file, name, lang, warnings) {
-            Ok(markdown) => files.push(markdown),
+    }
+    let read: Vec<_> = wanted
+        .into_par_iter()
+        .map(|(file, name, lang)| read_markdown::<T>(root, &file, name, lang, cache))
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for result in read {
+        match result {
+            Ok((markdown, noticed)) => {
+                files.push(markdown);
+                warnings.extend(noticed);
+            }
             Err(e) => errors.0.push(e),
         }
     }
@@ -102,34 +170,39 @@ pub fn load_markdown<T: FrontMatter>(
     Ok(files)
 }
 
-fn read_markdown<T: FrontMatter>(
+fn read_markdown<T: FrontMatter + Send + Sync + 'static>(
     root: &Path,
     file: &Path,
     name: String,
     lang: String,
-    warnings: &mut Vec<Warning>,
-) -> Result<MarkdownFile<T>, Error> {
-    let text = yaml::read_text(root, file)?;
-    let split = frontmatter::split(&text, file)?;
-    let (keys, locator): (BTreeMap<String, serde_yaml::Value>, _) =
-        yaml::parse_located(split.yaml, file, split.yaml_first_line)?;
-    for key in keys.keys().filter(|k| !T::KEYS.contains(&k.as_str())) {
-        warnings.push(Warning {
-            place: locator.place(file, key),
-            message: format!(
-                "unknown front-matter key `{key}` is ignored (known keys: {})",
-                T::KEYS.join(", ")
-            ),
-        });
-    }
-    let front = yaml::parse(split.yaml, file, split.yaml_first_line)?;
-    Ok(MarkdownFile {
-        file: file.to_path_buf(),
-        name,
-        lang,
-        front,
-        body: split.body.to_string(),
-        locator,
+    cache: &Cache,
+) -> Result<Parsed<MarkdownFile<T>>, Error> {
+    let extra = [name.clone(), lang.clone()];
+    parse_cached(root, file, &[&extra[0], &extra[1]], cache, |text| {
+        let split = frontmatter::split(&text, file)?;
+        let (keys, locator): (BTreeMap<String, serde_yaml::Value>, _) =
+            yaml::parse_located(split.yaml, file, split.yaml_first_line)?;
+        let warnings = keys
+            .keys()
+            .filter(|k| !T::KEYS.contains(&k.as_str()))
+            .map(|key| Warning {
+                place: locator.place(file, key),
+                message: format!(
+                    "unknown front-matter key `{key}` is ignored (known keys: {})",
+                    T::KEYS.join(", ")
+                ),
+            })
+            .collect();
+        let front = yaml::parse(split.yaml, file, split.yaml_first_line)?;
+        let markdown = MarkdownFile {
+            file: file.to_path_buf(),
+            name,
+            lang,
+            front,
+            body: split.body.to_string(),
+            locator,
+        };
+        Ok((markdown, warnings))
     })
 }
 
@@ -137,6 +210,7 @@ fn read_markdown<T: FrontMatter>(
 pub fn load_strings(
     root: &Path,
     config: &Config,
+    cache: &Cache,
     warnings: &mut Vec<Warning>,
 ) -> Result<BTreeMap<String, BTreeMap<String, String>>, Errors> {
     let mut errors = Errors::default();
@@ -157,9 +231,9 @@ pub fn load_strings(
             });
             continue;
         }
-        match load_yaml::<BTreeMap<String, String>>(root, &file) {
+        match load_yaml::<BTreeMap<String, String>>(root, &file, cache) {
             Ok(located) => {
-                strings.insert(lang, located.value);
+                strings.insert(lang, located.value.clone());
             }
             Err(e) => errors.0.push(e),
         }

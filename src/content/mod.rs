@@ -8,9 +8,11 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
+use crate::cache::Cache;
 use crate::config::Config;
 use crate::diagnostics::{Errors, Place, Warning};
 use crate::text::Text;
@@ -39,13 +41,13 @@ impl<T> Located<T> {
 #[derive(Debug)]
 pub struct Content {
     /// `content/event.yaml`.
-    pub event: Located<EventFile>,
+    pub event: Arc<Located<EventFile>>,
     /// `content/programme.yaml`.
-    pub programme: Located<ProgrammeFile>,
+    pub programme: Arc<Located<ProgrammeFile>>,
     /// `content/speakers/ID.LANG.md`.
-    pub speakers: Vec<MarkdownFile<SpeakerMatter>>,
+    pub speakers: Vec<Arc<MarkdownFile<SpeakerMatter>>>,
     /// `content/pages/NAME.LANG.md`.
-    pub pages: Vec<MarkdownFile<PageMatter>>,
+    pub pages: Vec<Arc<MarkdownFile<PageMatter>>>,
     /// `content/i18n/LANG.yaml`: interface strings by language.
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
     /// Files under `content/static/`, relative to it.
@@ -55,16 +57,30 @@ pub struct Content {
 }
 
 impl Content {
-    /// Reads every content file of the site at `root`, reporting every error at once.
-    pub fn load(root: &Path, config: &Config) -> Result<Content, Errors> {
+    /// Reads every content file of the site at `root`, reporting every error at once. Files
+    /// whose bytes `cache` has seen are not parsed again.
+    pub fn load(root: &Path, config: &Config, cache: &Cache) -> Result<Content, Errors> {
         let mut errors = Errors::default();
         let mut warnings = Vec::new();
-        let event = files::load_yaml(root, Path::new("content/event.yaml")).map_err(Errors::from);
-        let programme =
-            files::load_yaml(root, Path::new("content/programme.yaml")).map_err(Errors::from);
-        let speakers = files::load_markdown(root, "content/speakers", config, &mut warnings);
-        let pages = files::load_markdown(root, "content/pages", config, &mut warnings);
-        let strings = files::load_strings(root, config, &mut warnings);
+        // The programme is the largest file by far: it is parsed while the speakers' files
+        // are, on the other core.
+        let ((event, programme), speakers) = rayon::join(
+            || {
+                let event = files::load_yaml(root, Path::new("content/event.yaml"), cache);
+                let programme = files::load_yaml(root, Path::new("content/programme.yaml"), cache);
+                (event.map_err(Errors::from), programme.map_err(Errors::from))
+            },
+            || {
+                let mut noticed = Vec::new();
+                let speakers =
+                    files::load_markdown(root, "content/speakers", config, cache, &mut noticed);
+                (speakers, noticed)
+            },
+        );
+        let (speakers, noticed) = speakers;
+        warnings.extend(noticed);
+        let pages = files::load_markdown(root, "content/pages", config, cache, &mut warnings);
+        let strings = files::load_strings(root, config, cache, &mut warnings);
         let statics = files::list_statics(root);
         let (
             Some(event),

@@ -1,6 +1,7 @@
 //! Free pages (concept note, practical information): one Markdown file per language.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::{is_url_safe, Fallbacks};
 use crate::config::Config;
@@ -29,7 +30,7 @@ pub struct Page {
 
 /// Gathers the pages' files, one page per name, checking their URL segments.
 pub fn gather(
-    files: &[MarkdownFile<PageMatter>],
+    files: &[Arc<MarkdownFile<PageMatter>>],
     config: &Config,
     fallbacks: &mut Fallbacks,
     errors: &mut Errors,

@@ -2,6 +2,7 @@
 //! sessions they speak in or moderate.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::programme::Programme;
 use super::{is_url_safe, Fallbacks};
@@ -107,7 +108,7 @@ impl Speakers {
 
 /// Gathers the speakers' files, one speaker per id.
 pub fn gather(
-    files: &[MarkdownFile<SpeakerMatter>],
+    files: &[Arc<MarkdownFile<SpeakerMatter>>],
     config: &Config,
     fallbacks: &mut Fallbacks,
     errors: &mut Errors,

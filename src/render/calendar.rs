@@ -14,6 +14,7 @@ use ics::properties::{
     Status, Summary, URL,
 };
 use ics::ICalendar;
+use rayon::prelude::*;
 
 use super::plain::Plain;
 use crate::config::Config;
@@ -75,13 +76,15 @@ pub fn uid(config: &Config, session_id: &str) -> String {
     format!("{session_id}@{}{path}", host.to_lowercase())
 }
 
-/// The calendar feeds of one language, as (published path, content).
+/// The calendar feeds of one language, each given to `put` with its published path as soon as
+/// it is made (on every core).
 pub fn feeds(
     config: &Config,
     plain: &Plain,
     timezone: &Component<'static>,
     stamp: DateTime<Utc>,
-) -> Vec<(String, String)> {
+    put: &(dyn Fn(String, String) + Sync),
+) {
     let event = plain.event;
     let lang = plain.lang;
     let feed = Feed {
@@ -90,26 +93,39 @@ pub fn feeds(
         timezone,
         stamp: stamp.format("%Y%m%dT%H%M%SZ").to_string(),
     };
-    let days: Vec<Vec<ics::Event>> = event
+    // Each session's VEVENT is made and folded once, then copied into the three kinds of
+    // feed that hold it.
+    let days: Vec<Vec<String>> = event
         .programme
         .days
-        .iter()
-        .map(|day| day.sessions.iter().map(|s| feed.event(day, s)).collect())
+        .par_iter()
+        .map(|day| {
+            day.sessions
+                .par_iter()
+                .map(|s| fold_lines(&feed.event(day, s).to_string()))
+                .collect()
+        })
         .collect();
     let event_name = plain.text(&event.name);
-    let mut files = vec![(
+    put(
         calendar_path(lang),
-        feed.calendar(Some(event_name), days.iter().flatten().cloned()),
-    )];
-    for (day, sessions) in event.programme.days.iter().zip(&days) {
-        for (session, vevent) in day.sessions.iter().zip(sessions) {
-            files.push((
-                session_path(lang, &session.id),
-                feed.calendar(None, [vevent.clone()]),
-            ));
-        }
-    }
-    for speaker in &event.speakers {
+        feed.calendar(Some(event_name), days.iter().flatten()),
+    );
+    let single = feed.head(None);
+    event
+        .programme
+        .days
+        .par_iter()
+        .zip(&days)
+        .flat_map(|(day, events)| day.sessions.par_iter().zip(events))
+        .for_each(|(session, vevent)| {
+            let mut calendar = String::with_capacity(single.len() + vevent.len() + 16);
+            calendar.push_str(&single);
+            calendar.push_str(vevent);
+            calendar.push_str(END);
+            put(session_path(lang, &session.id), calendar);
+        });
+    event.speakers.par_iter().for_each(|speaker| {
         // A speaker who both moderates and speaks in a session appears twice in it, and a
         // calendar must not hold the same UID twice.
         let mut sessions: Vec<(usize, usize)> = Vec::new();
@@ -119,19 +135,18 @@ pub fn feeds(
             }
         }
         if sessions.is_empty() {
-            continue;
+            return;
         }
         let name = format!("{} · {event_name}", plain.person_name(speaker));
-        files.push((
+        put(
             speaker_path(lang, &speaker.id),
-            feed.calendar(
-                Some(&name),
-                sessions.iter().map(|&(d, s)| days[d][s].clone()),
-            ),
-        ));
-    }
-    files
+            feed.calendar(Some(&name), sessions.iter().map(|&(d, s)| &days[d][s])),
+        );
+    });
 }
+
+/// The line that ends a calendar.
+const END: &str = "END:VCALENDAR\r\n";
 
 /// What the feeds of one language share.
 struct Feed<'a> {
@@ -142,13 +157,24 @@ struct Feed<'a> {
 }
 
 impl Feed<'_> {
-    /// A whole calendar: a subscription when it has a name, else one session to import (a
-    /// name would make some clients, Apple's among them, create a new calendar for it).
+    /// A whole calendar of folded VEVENTs: a subscription when it has a name, else one
+    /// session to import (a name would make some clients, Apple's among them, create a new
+    /// calendar for it).
     fn calendar<'e>(
         &self,
         name: Option<&str>,
-        events: impl IntoIterator<Item = ics::Event<'e>>,
+        events: impl IntoIterator<Item = &'e String>,
     ) -> String {
+        let mut calendar = self.head(name);
+        for event in events {
+            calendar.push_str(event);
+        }
+        calendar.push_str(END);
+        calendar
+    }
+
+    /// A calendar up to its events, folded: its properties and the time zone.
+    fn head(&self, name: Option<&str>) -> String {
         let zone = self.plain.event.timezone.name();
         let mut calendar = ICalendar::new("2.0", PRODID);
         calendar.push(CalScale::new("GREGORIAN"));
@@ -163,10 +189,10 @@ impl Feed<'_> {
             calendar.push(Property::new("X-PUBLISHED-TTL", REFRESH));
         }
         calendar.add_component(self.timezone.clone());
-        for event in events {
-            calendar.add_event(event);
-        }
-        fold_lines(&calendar.to_string())
+        let mut head = fold_lines(&calendar.to_string());
+        let events_go_here = head.strip_suffix(END).map_or(head.len(), str::len);
+        head.truncate(events_go_here);
+        head
     }
 
     /// The `VEVENT` of a session in this language.
@@ -263,19 +289,25 @@ pub fn fold_lines(calendar: &str) -> String {
     let unfolded = calendar.replace("\r\n ", "");
     let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 20);
     for line in unfolded.split_terminator("\r\n") {
+        if line.len() <= LINE_LIMIT {
+            out.push_str(line);
+            out.push_str("\r\n");
+            continue;
+        }
         let mut used = 0;
-        let mut chars = line.chars();
-        while let Some(c) = chars.next() {
-            let mut unit = String::from(c);
+        let mut rest = line;
+        while let Some(c) = rest.chars().next() {
+            let mut unit = c.len_utf8();
             if c == '\\' {
-                unit.extend(chars.next());
+                unit += rest[unit..].chars().next().map_or(0, char::len_utf8);
             }
-            if used + unit.len() > LINE_LIMIT {
+            if used + unit > LINE_LIMIT {
                 out.push_str("\r\n ");
                 used = 1;
             }
-            out.push_str(&unit);
-            used += unit.len();
+            out.push_str(&rest[..unit]);
+            used += unit;
+            rest = &rest[unit..];
         }
         out.push_str("\r\n");
     }

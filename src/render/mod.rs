@@ -14,120 +14,244 @@ pub mod theme;
 mod timezone;
 mod view;
 
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::event::Event;
-use crate::output::Output;
-use pages::{LanguageViews, PageRef};
+use crate::output::Sink;
+use pages::{LanguageViews, PageContext, PageRef};
 use plain::Plain;
 pub use theme::Theme;
 
-/// Renders every published file of the site; `timestamp` dates the calendar feeds and the
-/// schedule exports.
+/// Renders every published file of the site into `sink`. `timestamp` dates the calendar
+/// feeds and the schedule exports; `cache` holds what earlier builds rendered. Every error
+/// is reported, and the caller keeps nothing of a render that has one.
 pub fn render(
-    root: &std::path::Path,
+    root: &Path,
     config: &Config,
     event: &Event,
     theme: &Theme,
     timestamp: DateTime<Utc>,
-) -> Result<Output, Errors> {
-    let mut output = Output::default();
+    cache: &Cache,
+    sink: &dyn Sink,
+) -> Result<(), Errors> {
     let views = config
         .languages
         .par_iter()
-        .map(|language| LanguageViews::new(config, event, theme, language))
+        .map(|language| LanguageViews::new(config, event, theme, language, cache))
         .collect::<Result<Vec<_>, Error>>()?;
+    let published = Published::new(sink);
+    // Pages, feeds and exports are independent of each other: all at once, on every core.
+    rayon::join(
+        || render_pages(config, event, &views, cache, &published),
+        || render_feeds(config, event, theme, &views, timestamp, &published),
+    );
+    // Last, so that a file in the place of one the build publishes is found.
+    publish_statics(root, event, &published);
+    published.finish()
+}
+
+/// The pages of every language.
+fn render_pages(
+    config: &Config,
+    event: &Event,
+    views: &[LanguageViews],
+    cache: &Cache,
+    published: &Published,
+) {
     let refs = PageRef::all(event);
-    let mut errors = Errors::default();
-    // Pages are independent: render and minify them on every core.
-    let rendered: Vec<Result<(String, Vec<u8>), Error>> = views
-        .par_iter()
-        .flat_map(|view| refs.par_iter().map(move |page| (view, *page)))
-        .map(|(view, page)| {
-            view.render_page(page, &views)
-                .map(|(path, html)| (path, finish(config, html)))
-        })
-        .collect();
-    for page in rendered {
-        match page {
-            Ok((path, bytes)) => output.insert(path, bytes),
-            Err(e) => errors.0.push(e),
+    // Pages are numbered in the site's order, so that errors are reported in it.
+    let render = |l: usize, (p, page): (usize, PageRef), context: &mut PageContext| {
+        let order = l * refs.len() + p;
+        match views[l].render_page(page, views, context, &cache.pages) {
+            Ok((path, bytes)) => published.put(order, path, bytes),
+            Err(e) => published.fail(order, e),
         }
-    }
+    };
+    let numbered = refs.iter().copied().enumerate();
+    let (overviews, others): (Vec<_>, Vec<_>) =
+        numbered.partition(|(_, page)| matches!(page, PageRef::Home | PageRef::Programme));
+    rayon::join(
+        // The home and programme pages of a language share their largest value, the whole
+        // programme: they are rendered one after the other, one language at a time, so that
+        // there is only ever one in memory.
+        || {
+            for (l, view) in views.iter().enumerate() {
+                let mut context = view.context();
+                for page in &overviews {
+                    render(l, *page, &mut context);
+                }
+            }
+        },
+        || {
+            views
+                .par_iter()
+                .enumerate()
+                .flat_map(|(l, _)| others.par_iter().map(move |page| (l, *page)))
+                .for_each_init(
+                    || None,
+                    |context, (l, page)| {
+                        // A context per language and thread, reused page after page: only each
+                        // page's own values change.
+                        let (lang, context) =
+                            context.get_or_insert_with(|| (l, views[l].context()));
+                        if *lang != l {
+                            *lang = l;
+                            *context = views[l].context();
+                        }
+                        render(l, page, context);
+                    },
+                );
+        },
+    );
+    let order = views.len() * refs.len();
     for (path, html) in [
-        ("index.html", pages::render_chooser(&views)),
-        ("404.html", pages::render_not_found(&views)),
+        ("index.html", pages::render_chooser(views)),
+        ("404.html", pages::render_not_found(views)),
     ] {
         match html {
-            Ok(html) => output.insert(path, finish(config, html)),
-            Err(e) => errors.0.push(e),
+            Ok(html) => published.put(order, path.into(), finish(config, html.into())),
+            Err(e) => published.fail(order, e),
         }
     }
-    std::mem::take(&mut errors).into_result()?;
+}
+
+/// The calendar feeds, the schedule exports, the sitemap, robots.txt and the theme's files.
+fn render_feeds(
+    config: &Config,
+    event: &Event,
+    theme: &Theme,
+    views: &[LanguageViews],
+    timestamp: DateTime<Utc>,
+    published: &Published,
+) {
+    let order = usize::MAX - 1;
+    let put = |path: String, text: String| published.put(order, path, text.into_bytes());
     let zone = timezone::vtimezone(event.timezone, event.start_date, event.end_date);
-    let feeds: Vec<Vec<(String, String)>> = views
-        .par_iter()
-        .map(|view| calendar::feeds(config, &Plain::new(config, event, view), &zone, timestamp))
-        .collect();
-    for (path, ics) in feeds.into_iter().flatten() {
-        output.insert(path, ics);
-    }
-    let (xml, json) = schedule::exports(config, &Plain::new(config, event, &views[0]), timestamp);
-    output.insert("schedule.xml", xml);
-    output.insert("schedule.json", json);
-    output.insert("sitemap.xml", sitemap::sitemap(config, event, &refs));
-    output.insert(
-        "robots.txt",
+    rayon::join(
+        || {
+            views.par_iter().for_each(|view| {
+                let plain = Plain::new(config, event, view);
+                calendar::feeds(config, &plain, &zone, timestamp, &put);
+            })
+        },
+        || {
+            let plain = Plain::new(config, event, &views[0]);
+            let (xml, json) = schedule::exports(config, &plain, timestamp);
+            put("schedule.xml".into(), xml);
+            put("schedule.json".into(), json);
+        },
+    );
+    put(
+        "sitemap.xml".into(),
+        sitemap::sitemap(config, event, &PageRef::all(event)),
+    );
+    put(
+        "robots.txt".into(),
         format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
             config.base_url
         ),
     );
     for (path, bytes) in &theme.statics {
-        output.insert(format!("assets/{path}"), bytes.clone());
+        published.put(order, format!("assets/{path}"), bytes.clone());
     }
+}
+
+/// The site's own files of `content/static/`, where the build publishes nothing else.
+fn publish_statics(root: &Path, event: &Event, published: &Published) {
+    let order = usize::MAX;
     for path in &event.statics {
-        let published = path.to_string_lossy().replace('\\', "/");
-        let source = std::path::Path::new("content/static").join(path);
-        if output.contains(&published) {
-            errors.push(
-                Place::file(&source),
-                Problem::SlugTaken {
-                    slug: published,
-                    other: "a page the build publishes".into(),
-                },
-            );
+        let name = path.to_string_lossy().replace('\\', "/");
+        let source = Path::new("content/static").join(path);
+        if published.has(&name) {
+            let other = "a page the build publishes".into();
+            let problem = Problem::SlugTaken { slug: name, other };
+            published.fail(order, Error::new(Place::file(&source), problem));
             continue;
         }
         match std::fs::read(root.join(&source)) {
-            Ok(bytes) => output.insert(published, bytes),
-            Err(e) => errors.push(Place::file(&source), Problem::Unreadable(e.to_string())),
+            Ok(bytes) => published.put(order, name, bytes),
+            Err(e) => published.fail(
+                order,
+                Error::new(Place::file(&source), Problem::Unreadable(e.to_string())),
+            ),
         }
     }
-    errors.into_result()?;
-    Ok(output)
+}
+
+/// The files given to the sink so far, and the errors met.
+struct Published<'s> {
+    sink: &'s dyn Sink,
+    paths: Mutex<HashSet<String>>,
+    /// Each error with the place of its file in the site's order (pages are rendered in any
+    /// order, but reported in a stable one).
+    errors: Mutex<Vec<(usize, Error)>>,
+}
+
+impl<'s> Published<'s> {
+    fn new(sink: &'s dyn Sink) -> Published<'s> {
+        Published {
+            sink,
+            paths: Mutex::default(),
+            errors: Mutex::default(),
+        }
+    }
+
+    fn put(&self, order: usize, path: String, bytes: impl Into<Arc<Vec<u8>>>) {
+        lock(&self.paths).insert(path.clone());
+        if let Err(e) = self.sink.put(path, bytes.into()) {
+            self.fail(order, e);
+        }
+    }
+
+    fn fail(&self, order: usize, error: Error) {
+        lock(&self.errors).push((order, error));
+    }
+
+    fn has(&self, path: &str) -> bool {
+        lock(&self.paths).contains(path)
+    }
+
+    fn finish(self) -> Result<(), Errors> {
+        let mut errors = self.errors.into_inner().unwrap_or_else(|p| p.into_inner());
+        errors.sort_by_key(|(order, _)| *order);
+        Errors(errors.into_iter().map(|(_, e)| e).collect()).into_result()
+    }
+}
+
+/// Locks a value that is only ever added to, so that even a lock a panic poisoned holds a
+/// consistent one.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Minifies a page when the site asks for it.
-fn finish(config: &Config, html: String) -> Vec<u8> {
+fn finish(config: &Config, html: Vec<u8>) -> Vec<u8> {
     if !config.minify {
-        return html.into_bytes();
+        return html;
     }
     let mut cfg = minify_html::Cfg::new();
     cfg.minify_css = true;
     cfg.minify_js = true;
     cfg.keep_html_and_head_opening_tags = true;
-    let minified = minify_html::minify(html.as_bytes(), &cfg);
+    let minified = minify_html::minify(&html, &cfg);
     keep_html_tag(&html, minified)
 }
 
 /// Puts the template's own `<html lang="…" dir="…">` back in place of its minified form
 /// (`<html dir=rtl lang=ar>`): the page's language and direction then read the same to every
 /// tool, to a search of the text as to an HTML parser, for the cost of a few bytes.
-fn keep_html_tag(original: &str, minified: Vec<u8>) -> Vec<u8> {
+fn keep_html_tag(original: &[u8], minified: Vec<u8>) -> Vec<u8> {
     let tag = |text: &[u8]| -> Option<(usize, usize)> {
         let start = text
             .windows(5)
@@ -135,10 +259,10 @@ fn keep_html_tag(original: &str, minified: Vec<u8>) -> Vec<u8> {
         let end = start + text[start..].iter().position(|&b| b == b'>')? + 1;
         Some((start, end))
     };
-    match (tag(original.as_bytes()), tag(&minified)) {
+    match (tag(original), tag(&minified)) {
         (Some((from, to)), Some((start, end))) => {
             let mut kept = minified[..start].to_vec();
-            kept.extend_from_slice(&original.as_bytes()[from..to]);
+            kept.extend_from_slice(&original[from..to]);
             kept.extend_from_slice(&minified[end..]);
             kept
         }

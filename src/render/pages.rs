@@ -1,8 +1,10 @@
 //! The HTML pages: what each template is given, per language.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDateTime;
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -12,6 +14,7 @@ use super::plain::Plain;
 use super::structured;
 use super::theme::Theme;
 use super::view::{Localized, Localizer};
+use crate::cache::{Cache, Digest, Key, Memo};
 use crate::config::{Config, Language};
 use crate::diagnostics::{Error, Place, Problem};
 use crate::event::{Day, Event, Role, Session, Speaker};
@@ -157,6 +160,14 @@ struct SwitcherItem {
     current: bool,
 }
 
+/// A template context reused page after page of one language: what every page has, and
+/// each page's own values while it is rendered.
+pub struct PageContext {
+    context: Context,
+    /// Whether it holds `days`, for the home and programme pages.
+    days: bool,
+}
+
 /// Everything about the event prepared once for one language, shared by all its pages.
 pub struct LanguageViews<'a> {
     config: &'a Config,
@@ -168,6 +179,13 @@ pub struct LanguageViews<'a> {
     event_view: EventView,
     days: Vec<DayView>,
     people: Vec<PersonView>,
+    /// What the template context of every page of the language has: the language, the
+    /// event, the interface strings, the feeds.
+    base: Context,
+    /// A hash of `base`.
+    base_key: Key,
+    /// A hash of `days`, once a page key needed it.
+    days_key: OnceLock<Key>,
 }
 
 impl<'a> LanguageViews<'a> {
@@ -177,6 +195,7 @@ impl<'a> LanguageViews<'a> {
         event: &'a Event,
         theme: &'a Theme,
         language: &'a Language,
+        cache: &'a Cache,
     ) -> Result<LanguageViews<'a>, Error> {
         let formats = DateFormats::new(&language.locale).map_err(|e| {
             Error::new(
@@ -184,11 +203,11 @@ impl<'a> LanguageViews<'a> {
                 Problem::BadLanguageCode(format!("{}: {e}", language.code)),
             )
         })?;
-        let localizer = Localizer::new(config, language);
+        let localizer = Localizer::new(config, language, &cache.markdown);
         let ui = interface_strings(config, event, theme, &localizer);
         let people: Vec<PersonView> = event
             .speakers
-            .iter()
+            .par_iter()
             .map(|s| person_view(s, &localizer))
             .collect();
         let event_view = EventView {
@@ -232,7 +251,7 @@ impl<'a> LanguageViews<'a> {
             .iter()
             .map(|day| day_view(day, event, &people, &localizer, &formats, &ui))
             .collect();
-        Ok(LanguageViews {
+        let mut views = LanguageViews {
             config,
             event,
             theme,
@@ -242,7 +261,16 @@ impl<'a> LanguageViews<'a> {
             event_view,
             days,
             people,
-        })
+            base: Context::new(),
+            base_key: 0,
+            days_key: OnceLock::new(),
+        };
+        let base = views.base_values();
+        let mut digest = Digest::new("language");
+        digest.json(&base);
+        views.base_key = digest.finish();
+        views.base = Context::from_value(tera::Value::Object(base)).unwrap_or_default();
+        Ok(views)
     }
 
     fn code(&self) -> &str {
@@ -259,31 +287,56 @@ impl<'a> LanguageViews<'a> {
         self.ui.get(key).map(|l| l.text.as_str())
     }
 
-    /// Renders one page; returns its published path and HTML.
+    /// A template context with what every page of the language has, to render its pages
+    /// one after the other with [`LanguageViews::render_page`].
+    pub fn context(&self) -> PageContext {
+        PageContext {
+            context: self.base.clone(),
+            days: false,
+        }
+    }
+
+    /// Renders one page into `context` (from [`LanguageViews::context`]; the page's own
+    /// values are taken out again afterwards), minified when the site asks, or takes it from
+    /// `pages` when an earlier build rendered it from the same template and context. Returns
+    /// its published path and content.
     pub fn render_page(
         &self,
         page: PageRef,
         all: &[LanguageViews],
-    ) -> Result<(String, String), Error> {
+        context: &mut PageContext,
+        pages: &Memo<Arc<Vec<u8>>>,
+    ) -> Result<(String, Arc<Vec<u8>>), Error> {
         let dir = page.dir(self.event, self.code());
-        let depth = dir.matches('/').count();
-        let mut context = self.common_context(page, &"../".repeat(depth), all);
+        let root = "../".repeat(dir.matches('/').count());
+        let canonical = format!("{}{dir}", self.config.base_url);
+        let alternates = self.alternates(page, all);
+        let languages = self.switcher(page, all);
+        let nav = self.nav(page);
+        let structured_data = structured::page(
+            self.config,
+            &Plain::new(self.config, self.event, self),
+            page,
+        );
+        let mut inputs: Vec<(&str, &dyn Input)> = vec![
+            ("root", &root),
+            ("canonical", &canonical),
+            ("alternates", &alternates),
+            ("languages", &languages),
+            ("nav", &nav),
+            ("structured_data", &structured_data),
+        ];
         let ui = |key: &str| self.ui.get(key).cloned();
+        let (speaker, appearances, speaker_calendar, body);
         let (template, title, kind) = match page {
-            PageRef::Home => {
-                context.insert("days", &self.days);
-                ("home.html", self.event_view.name.clone(), "home")
-            }
-            PageRef::Programme => {
-                context.insert("days", &self.days);
-                (
-                    "programme.html",
-                    ui("programme").unwrap_or_else(|| self.event_view.name.clone()),
-                    "programme",
-                )
-            }
+            PageRef::Home => ("home.html", self.event_view.name.clone(), "home"),
+            PageRef::Programme => (
+                "programme.html",
+                ui("programme").unwrap_or_else(|| self.event_view.name.clone()),
+                "programme",
+            ),
             PageRef::Speakers => {
-                context.insert("speakers", &self.people);
+                inputs.push(("speakers", &self.people));
                 (
                     "speakers.html",
                     ui("speakers").unwrap_or_else(|| self.event_view.name.clone()),
@@ -291,82 +344,109 @@ impl<'a> LanguageViews<'a> {
                 )
             }
             PageRef::Speaker(i) => {
-                let speaker = &self.event.speakers[i];
-                let mut person = serde_json_value(&self.people[i]);
-                if let Some(bio) = self.localizer.markdown(&speaker.biography) {
-                    person.insert("biography".into(), tera::Value::String(bio));
-                }
-                context.insert("speaker", &person);
-                context.insert("appearances", &self.appearances(speaker));
-                if !speaker.appearances.is_empty() {
-                    context.insert(
-                        "speaker_calendar",
-                        &calendar::speaker_path(self.code(), &speaker.id),
-                    );
+                let model = &self.event.speakers[i];
+                speaker = SpeakerView {
+                    person: &self.people[i],
+                    biography: self.localizer.markdown(&model.biography),
+                };
+                appearances = self.appearances(model);
+                inputs.push(("speaker", &speaker));
+                inputs.push(("appearances", &appearances));
+                if !model.appearances.is_empty() {
+                    speaker_calendar = calendar::speaker_path(self.code(), &model.id);
+                    inputs.push(("speaker_calendar", &speaker_calendar));
                 }
                 ("speaker.html", self.people[i].name.clone(), "speaker")
             }
             PageRef::Page(i) => {
                 let free = &self.event.pages[i];
-                context.insert(
-                    "body",
-                    &self.localizer.markdown(&free.body).unwrap_or_default(),
-                );
+                body = self.localizer.markdown(&free.body).unwrap_or_default();
+                inputs.push(("body", &body));
                 ("page.html", self.localizer.text(&free.title), "page")
             }
         };
-        context.insert("title", &title);
-        context.insert("kind", kind);
-        context.insert(
-            "structured_data",
-            &structured::page(
-                self.config,
-                &Plain::new(self.config, self.event, self),
-                page,
-            ),
-        );
-        let html = self.theme.render(template, &context)?;
-        Ok((format!("{dir}index.html"), html))
+        inputs.push(("title", &title));
+        inputs.push(("kind", &kind));
+        let overview = matches!(page, PageRef::Home | PageRef::Programme);
+        let key = || {
+            let mut digest = Digest::new("page");
+            digest
+                .part(&self.theme.id.to_le_bytes())
+                .part(template.as_bytes())
+                .part(&[u8::from(self.config.minify)])
+                .part(&self.base_key.to_le_bytes());
+            if overview {
+                let days = self
+                    .days_key
+                    .get_or_init(|| Digest::new("days").json(&self.days).finish());
+                digest.part(&days.to_le_bytes());
+            }
+            for (name, value) in &inputs {
+                digest.part(name.as_bytes());
+                value.add_to_key(&mut digest);
+            }
+            digest.finish()
+        };
+        let bytes = pages.get_or_try(key, || {
+            // `days` stays in the context from one overview page to the next: as a template
+            // value, the whole programme weighs tens of megabytes at a large event.
+            if overview != context.days {
+                if overview {
+                    context.context.insert("days", &self.days);
+                } else {
+                    context.context.remove("days");
+                }
+                context.days = overview;
+            }
+            for (name, value) in &inputs {
+                value.insert_into(name, &mut context.context);
+            }
+            let html = self.theme.render_to(template, &context.context);
+            for (name, _) in &inputs {
+                context.context.remove(name);
+            }
+            if page == PageRef::Programme {
+                // The last page to show `days` (see `render`): gone before minifying, which
+                // takes as much memory again for a programme this size.
+                context.context.remove("days");
+                context.days = false;
+            }
+            Ok(Arc::new(super::finish(self.config, html?)))
+        })?;
+        Ok((format!("{dir}index.html"), bytes))
     }
 
-    fn common_context(&self, page: PageRef, root: &str, all: &[LanguageViews]) -> Context {
-        let event = self.event;
-        let base = &self.config.base_url;
-        let mut context = Context::new();
-        context.insert("lang", &self.language_info());
+    /// The template context of a page that is not cached (the language chooser, 404): the
+    /// language's, with the page's place in the site.
+    fn full_context(&self, page: PageRef, root: &str, all: &[LanguageViews]) -> Context {
+        let mut context = self.base.clone();
         context.insert("root", root);
-        context.insert("home", &PageRef::Home.dir(event, self.code()));
         context.insert(
             "canonical",
-            &format!("{base}{}", page.dir(event, self.code())),
+            &format!(
+                "{}{}",
+                self.config.base_url,
+                page.dir(self.event, self.code())
+            ),
         );
-        let mut alternates: Vec<Alternate> = all
-            .iter()
-            .map(|v| Alternate {
-                hreflang: v.code().to_string(),
-                url: format!("{base}{}", page.dir(event, v.code())),
-            })
-            .collect();
-        alternates.push(Alternate {
-            hreflang: "x-default".into(),
-            url: base.clone(),
-        });
-        context.insert("alternates", &alternates);
-        let languages: Vec<SwitcherItem> = all
-            .iter()
-            .map(|v| SwitcherItem {
-                code: v.code().to_string(),
-                name: v.language.name.clone(),
-                dir: v.language.direction.as_str(),
-                url: page.dir(event, v.code()),
-                current: v.code() == self.code(),
-            })
-            .collect();
-        context.insert("languages", &languages);
+        context.insert("alternates", &self.alternates(page, all));
+        context.insert("languages", &self.switcher(page, all));
         context.insert("nav", &self.nav(page));
-        context.insert("event", &self.event_view);
-        context.insert("ui", &self.ui);
-        context.insert(
+        context
+    }
+
+    /// What every page of the language has in its template context.
+    fn base_values(&self) -> tera::Map<String, tera::Value> {
+        let event = self.event;
+        let mut values = tera::Map::new();
+        let mut insert = |key: &str, value: &dyn Input| {
+            values.insert(key.to_string(), value.template_value());
+        };
+        insert("lang", &self.language_info());
+        insert("home", &PageRef::Home.dir(event, self.code()));
+        insert("event", &self.event_view);
+        insert("ui", &self.ui);
+        insert(
             "feeds",
             &BTreeMap::from([
                 (
@@ -378,7 +458,7 @@ impl<'a> LanguageViews<'a> {
                 ("schedule_json", "schedule.json".to_string()),
             ]),
         );
-        context.insert(
+        insert(
             "links",
             &BTreeMap::from([
                 ("home", PageRef::Home.dir(event, self.code())),
@@ -386,14 +466,44 @@ impl<'a> LanguageViews<'a> {
                 ("speakers", PageRef::Speakers.dir(event, self.code())),
             ]),
         );
-        context.insert(
+        insert(
             "description",
             &event
                 .description
                 .as_ref()
                 .map(|d| super::markdown::to_text(self.localizer.text(d).text.as_str())),
         );
-        context
+        values
+    }
+
+    /// The page in every language, for `<link rel="alternate" hreflang>`.
+    fn alternates(&self, page: PageRef, all: &[LanguageViews]) -> Vec<Alternate> {
+        let base = &self.config.base_url;
+        let mut alternates: Vec<Alternate> = all
+            .iter()
+            .map(|v| Alternate {
+                hreflang: v.code().to_string(),
+                url: format!("{base}{}", page.dir(self.event, v.code())),
+            })
+            .collect();
+        alternates.push(Alternate {
+            hreflang: "x-default".into(),
+            url: base.clone(),
+        });
+        alternates
+    }
+
+    /// The language switcher's links to the page in every language.
+    fn switcher(&self, page: PageRef, all: &[LanguageViews]) -> Vec<SwitcherItem> {
+        all.iter()
+            .map(|v| SwitcherItem {
+                code: v.code().to_string(),
+                name: v.language.name.clone(),
+                dir: v.language.direction.as_str(),
+                url: page.dir(self.event, v.code()),
+                current: v.code() == self.code(),
+            })
+            .collect()
     }
 
     fn language_info(&self) -> LanguageInfo {
@@ -473,10 +583,38 @@ impl<'a> LanguageViews<'a> {
     }
 }
 
-fn serde_json_value<T: Serialize>(value: &T) -> tera::Map<String, tera::Value> {
-    match tera::to_value(value) {
-        Ok(tera::Value::Object(map)) => map,
-        _ => tera::Map::new(),
+/// A speaker's page: the person, with their biography.
+#[derive(Serialize)]
+struct SpeakerView<'a> {
+    #[serde(flatten)]
+    person: &'a PersonView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    biography: Option<String>,
+}
+
+/// A value of a template context: hashed into the page's key on every build, but made into
+/// a template value only when the page is rendered.
+trait Input {
+    /// Adds the value, as JSON, to a page's key.
+    fn add_to_key(&self, digest: &mut Digest);
+    /// The value as templates see it.
+    fn template_value(&self) -> tera::Value;
+    /// Puts the value into a template context.
+    fn insert_into(&self, key: &str, context: &mut Context);
+}
+
+impl<T: Serialize> Input for T {
+    fn add_to_key(&self, digest: &mut Digest) {
+        digest.json(self);
+    }
+
+    fn template_value(&self) -> tera::Value {
+        // Only a map with keys that are not strings fails; views have none.
+        tera::to_value(self).unwrap_or_default()
+    }
+
+    fn insert_into(&self, key: &str, context: &mut Context) {
+        context.insert(key, self);
     }
 }
 
@@ -675,7 +813,7 @@ fn choices(views: &[LanguageViews]) -> Vec<Choice> {
 /// The root `index.html`: a choice of language, the `x-default` of every page.
 pub fn render_chooser(views: &[LanguageViews]) -> Result<String, Error> {
     let default = &views[0];
-    let mut context = default.common_context(PageRef::Home, "", views);
+    let mut context = default.full_context(PageRef::Home, "", views);
     context.insert("canonical", &default.config.base_url);
     context.insert("choices", &choices(views));
     context.insert("title", &default.event_view.name);
@@ -698,7 +836,7 @@ pub fn render_not_found(views: &[LanguageViews]) -> Result<String, Error> {
         .split_once("://")
         .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
         .unwrap_or("/");
-    let mut context = default.common_context(PageRef::Home, path, views);
+    let mut context = default.full_context(PageRef::Home, path, views);
     context.insert("choices", &choices(views));
     context.insert("title", &default.ui.get("not_found"));
     context.insert("kind", "not-found");

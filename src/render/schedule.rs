@@ -7,7 +7,7 @@
 //! last one, so that a session gone from it shows as cancelled (EventFahrplan) or disappears
 //! (Giggity) instead of staying as if it were on.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
@@ -134,12 +134,15 @@ impl Schedule {
             .map_or_else(|| plain.text(&event.name), |t| plain.text(t))
             .to_string();
         let mut rooms: Vec<Room> = Vec::new();
+        // Rooms in the order they first appear, and their names, to find them in constant
+        // time: there may be as many rooms as sessions.
+        let mut room_names: HashSet<String> = HashSet::new();
         let mut days = Vec::new();
         for (index, day) in event.programme.days.iter().enumerate() {
             let mut by_room: BTreeMap<String, Vec<Talk>> = BTreeMap::new();
             for session in day.sessions.iter().filter(|s| !s.cancelled) {
                 let room = plain.room(session).unwrap_or(&shared_room).to_string();
-                if !rooms.iter().any(|r| r.name == room) {
+                if room_names.insert(room.clone()) {
                     rooms.push(Room {
                         guid: Uuid::new_v5(&site, format!("room/{room}").as_bytes()).to_string(),
                         name: room.clone(),

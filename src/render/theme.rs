@@ -8,6 +8,7 @@ use include_dir::{include_dir, Dir};
 use tera::Tera;
 use walkdir::WalkDir;
 
+use crate::cache::{Digest, Key};
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::files::is_temporary;
 use crate::content::yaml;
@@ -19,6 +20,9 @@ static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 pub struct Theme {
     /// The templates, parsed once.
     pub tera: Tera,
+    /// A hash of the templates' names and text: a page rendered from the same context by a
+    /// theme with the same id is the same page.
+    pub id: Key,
     /// Where each template came from, to name it in errors.
     pub sources: BTreeMap<String, PathBuf>,
     /// Static files, published under `assets/`.
@@ -90,11 +94,16 @@ impl Theme {
             }
         }
         errors.into_result()?;
+        let mut digest = Digest::new("templates");
+        for (name, text) in &templates {
+            digest.part(name.as_bytes()).part(text.as_bytes());
+        }
         let mut tera = Tera::default();
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&e, &sources))?;
         Ok(Theme {
             tera,
+            id: digest.finish(),
             sources,
             statics,
             strings,
@@ -106,6 +115,15 @@ impl Theme {
         self.tera
             .render(template, context)
             .map_err(|e| template_error(&e, &self.sources))
+    }
+
+    /// Renders a template with a context, as UTF-8 bytes.
+    pub fn render_to(&self, template: &str, context: &tera::Context) -> Result<Vec<u8>, Error> {
+        let mut html = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, context, &mut html)
+            .map_err(|e| template_error(&e, &self.sources))?;
+        Ok(html)
     }
 }
 

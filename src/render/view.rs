@@ -1,8 +1,11 @@
 //! What templates see: the event's text chosen for one language, with fallbacks marked.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::markdown;
+use crate::cache::{Digest, Memo};
 use crate::config::{Config, Direction, Language};
 use crate::text::{Chosen, Text};
 
@@ -27,12 +30,22 @@ pub struct Localizer<'a> {
     /// The page's language.
     pub language: &'a Language,
     config: &'a Config,
+    /// Markdown rendered by earlier builds.
+    rendered: &'a Memo<Arc<str>>,
 }
 
 impl<'a> Localizer<'a> {
-    /// A localizer for `language`.
-    pub fn new(config: &'a Config, language: &'a Language) -> Localizer<'a> {
-        Localizer { language, config }
+    /// A localizer for `language`, which takes Markdown already rendered from `rendered`.
+    pub fn new(
+        config: &'a Config,
+        language: &'a Language,
+        rendered: &'a Memo<Arc<str>>,
+    ) -> Localizer<'a> {
+        Localizer {
+            language,
+            config,
+            rendered,
+        }
     }
 
     fn default_code(&self) -> &str {
@@ -97,12 +110,21 @@ impl<'a> Localizer<'a> {
         if chosen.text.trim().is_empty() {
             return None;
         }
-        let html = markdown::to_html(chosen.text, self.config.raw_html);
+        let raw_html = self.config.raw_html;
+        let html = self.rendered.get_or(
+            || {
+                Digest::new("markdown")
+                    .part(&[u8::from(raw_html)])
+                    .part(chosen.text.as_bytes())
+                    .finish()
+            },
+            || markdown::to_html(chosen.text, raw_html).into(),
+        );
         Some(match self.foreign(chosen) {
             Some((lang, dir)) => {
                 format!(r#"<div lang="{lang}" dir="{}">{html}</div>"#, dir.as_str())
             }
-            None => html,
+            None => html.to_string(),
         })
     }
 }

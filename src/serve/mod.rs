@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::diagnostics::{describe, Warning};
 use crate::output::Output;
-use crate::Options;
+use crate::{Cache, Options};
 
 /// Where `serve` listens.
 #[derive(Debug, Clone)]
@@ -210,6 +210,8 @@ struct Builder {
     published: u64,
     /// Warnings of the last good build, so that a rebuild prints only new ones.
     warnings: BTreeSet<Warning>,
+    /// What the last builds parsed and rendered, reused where the inputs are the same.
+    cache: Cache,
 }
 
 impl Builder {
@@ -220,6 +222,7 @@ impl Builder {
             state,
             published: 0,
             warnings: BTreeSet::new(),
+            cache: Cache::new(),
         }
     }
 
@@ -229,9 +232,9 @@ impl Builder {
         let started = Instant::now();
         // A bug of majlis that panics on some content must not end the editor's session: the
         // panic is printed, and the last good build stays served until the next change.
-        let Ok(built) =
-            std::panic::catch_unwind(AssertUnwindSafe(|| crate::build(&self.root, &self.options)))
-        else {
+        let Ok(built) = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            crate::build_with(&self.root, &self.options, &mut self.cache)
+        })) else {
             eprintln!(
                 "the build stopped on an internal error (above); still serving the last good build"
             );
@@ -301,7 +304,7 @@ impl Builder {
 fn changed_files(before: &Output, after: &Output) -> usize {
     let changed_or_added = after
         .iter()
-        .filter(|(path, bytes)| before.get(path) != Some(*bytes))
+        .filter(|(path, _)| !after.same_file(path, before))
         .count();
     let removed = before.iter().filter(|(p, _)| !after.contains(p)).count();
     changed_or_added + removed
