@@ -75,6 +75,15 @@ fn timed(command: &[&str]) -> (f64, u64) {
     (seconds, peak)
 }
 
+/// Removes the last output and waits until the file system has written the removal out:
+/// otherwise the next build, majlis's or Hugo's, pays for the last one's deletions (on ext4,
+/// new files are slow to create among thousands of just-deleted ones), and the figures
+/// depend on what ran before.
+fn start_from_nothing(out: &Path) {
+    let _ = std::fs::remove_dir_all(out);
+    let _ = Command::new("sync").status();
+}
+
 fn runs(scale: Scale) -> usize {
     if let Some(n) = std::env::var("MAJLIS_BENCH_RUNS")
         .ok()
@@ -109,7 +118,7 @@ fn majlis_builds(site: &Path, out: &Path, scale: Scale) -> (Measure, Measure) {
         ]
     };
     for _ in 0..runs(scale) {
-        let _ = std::fs::remove_dir_all(out);
+        start_from_nothing(out);
         let command = args(out);
         let (s, m) = timed(&command.iter().map(String::as_str).collect::<Vec<_>>());
         full.seconds.push(s);
@@ -128,7 +137,7 @@ fn hugo_builds(site: &Path, out: &Path, scale: Scale) -> Option<Measure> {
         peak_kib: Vec::new(),
     };
     for _ in 0..runs(scale) {
-        let _ = std::fs::remove_dir_all(out);
+        start_from_nothing(out);
         let (s, m) = timed(&[
             "hugo",
             "--quiet",

@@ -15,7 +15,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 /// A 128-bit hash of everything a piece of the build is made from: accidental collisions
 /// are out of reach at any site's size.
-pub(crate) type Key = u128;
+pub type Key = u128;
 
 /// Builds a [`Key`] from the parts of an input, each length-prefixed so that no two
 /// different inputs run together into the same bytes.

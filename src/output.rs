@@ -10,6 +10,8 @@ use std::time::SystemTime;
 
 use xxhash_rust::xxh3::xxh3_128;
 
+use crate::cache::Key;
+
 use crate::diagnostics::{Error, Place, Problem};
 
 /// The list of files the last build wrote, kept in the output folder so that the next build
@@ -69,12 +71,24 @@ impl Output {
 /// ([`Output`], for `serve`) or straight onto disk ([`Staging`], for `build`, which then
 /// never holds the whole site in memory).
 pub trait Sink: Sync {
-    /// Takes one published file.
-    fn put(&self, path: String, bytes: Arc<Vec<u8>>) -> Result<(), Error>;
+    /// Takes one published file; `key`, when there is one, is a hash of everything the file
+    /// was made from (see [`Sink::reuse`]).
+    fn put(&self, path: String, bytes: Arc<Vec<u8>>, key: Option<Key>) -> Result<(), Error>;
+
+    /// Keeps the file at `path` as the last build made it, if that was from the same inputs
+    /// (`key`), so that it need not be made again.
+    fn reuse(&self, _path: &str, _key: Key) -> bool {
+        false
+    }
+
+    /// Whether [`Sink::reuse`] can keep files, and so whether keys are worth computing.
+    fn keeps_keys(&self) -> bool {
+        false
+    }
 }
 
 impl Sink for Mutex<Output> {
-    fn put(&self, path: String, bytes: Arc<Vec<u8>>) -> Result<(), Error> {
+    fn put(&self, path: String, bytes: Arc<Vec<u8>>, _key: Option<Key>) -> Result<(), Error> {
         self.lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .files
@@ -84,8 +98,16 @@ impl Sink for Mutex<Output> {
 }
 
 impl Sink for Staging {
-    fn put(&self, path: String, bytes: Arc<Vec<u8>>) -> Result<(), Error> {
-        self.write(&path, &bytes)
+    fn put(&self, path: String, bytes: Arc<Vec<u8>>, key: Option<Key>) -> Result<(), Error> {
+        self.write(&path, &bytes, key)
+    }
+
+    fn reuse(&self, path: &str, key: Key) -> bool {
+        self.reuse(path, key)
+    }
+
+    fn keeps_keys(&self) -> bool {
+        true
     }
 }
 
@@ -158,26 +180,20 @@ fn absolute(path: &Path) -> PathBuf {
 pub fn write(output: &Output, dir: &Path) -> Result<(), Error> {
     let staging = Staging::open(dir)?;
     for (path, bytes) in output.iter() {
-        staging.write(path, bytes)?;
+        staging.write(path, bytes, None)?;
     }
     staging.commit().map(|_| ())
 }
 
 /// A published file as the manifest records it: a hash of the content the build wrote and
-/// its size, so that the next build can tell an unchanged file without reading it.
+/// its size, so that the next build can tell an unchanged file without reading it, and for
+/// a page, the key of what it was made from, so that the next build made by the same
+/// program can tell an unchanged page without making it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     hash: u128,
     size: u64,
-}
-
-impl Entry {
-    fn of(bytes: &[u8]) -> Entry {
-        Entry {
-            hash: xxh3_128(bytes),
-            size: bytes.len() as u64,
-        }
-    }
+    key: Option<Key>,
 }
 
 /// The new output being written, file by file as the build renders them (from several
@@ -197,6 +213,10 @@ pub struct Staging {
     last: HashMap<String, Option<Entry>>,
     /// When the last build wrote its manifest, its last file.
     last_written: Option<SystemTime>,
+    /// Whether the last build was made by this program, from the same sources (see
+    /// `build.rs`): keys say what a page was made from, not how, so they only hold between
+    /// builds by the same one.
+    same_program: bool,
     /// What this build published.
     written: Mutex<Vec<(String, Entry)>>,
     /// Folders made so far.
@@ -224,9 +244,11 @@ impl Staging {
             fs::remove_dir_all(&staging).map_err(fail)?;
         }
         fs::create_dir_all(&staging).map_err(fail)?;
+        let (program, last) = read_manifest(dir);
         Ok(Staging {
             dir: dir.to_path_buf(),
-            last: read_manifest(dir),
+            last,
+            same_program: program == PROGRAM,
             last_written: fs::metadata(dir.join(MANIFEST))
                 .and_then(|m| m.modified())
                 .ok(),
@@ -238,8 +260,9 @@ impl Staging {
         })
     }
 
-    /// Writes one published file (`fr/programme/index.html`).
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+    /// Writes one published file (`fr/programme/index.html`), made from inputs of hash `key`
+    /// when it is known.
+    pub fn write(&self, path: &str, bytes: &[u8], key: Option<Key>) -> Result<(), Error> {
         let fail = |e: io::Error| {
             Error::new(
                 Place::file(self.staging.join(path)),
@@ -250,28 +273,58 @@ impl Staging {
         if let Some(folder) = target.parent() {
             self.make_folder(folder).map_err(fail)?;
         }
-        let entry = Entry::of(bytes);
-        if !self.unchanged(path, &entry) {
+        let entry = Entry {
+            hash: xxh3_128(bytes),
+            size: bytes.len() as u64,
+            key,
+        };
+        let same = |last: &Entry| last.hash == entry.hash && last.size == entry.size;
+        if !self.keep_last(path, same) {
             fs::write(&target, bytes).map_err(fail)?;
         }
-        self.written
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push((path.to_string(), entry));
+        self.record(path, entry);
         Ok(())
     }
 
-    /// Whether the last build wrote the same file, untouched since, now hard-linked into the
-    /// new output.
-    fn unchanged(&self, path: &str, entry: &Entry) -> bool {
+    /// Keeps the file at `path` as the last build wrote it, without reading it, when the
+    /// last build made it from inputs of the same hash `key`, with this same program.
+    pub fn reuse(&self, path: &str, key: Key) -> bool {
+        let Some(Some(last)) = self.last.get(path).filter(|_| self.same_program) else {
+            return false;
+        };
+        if last.key != Some(key) {
+            return false;
+        }
+        let kept = self.keep_last(path, |_| true);
+        if kept {
+            self.record(path, last.clone());
+        }
+        kept
+    }
+
+    /// Hard-links the last build's file at `path` into the new output, if `same` says its
+    /// entry in the manifest is the one wanted and the file is untouched since.
+    fn keep_last(&self, path: &str, same: impl Fn(&Entry) -> bool) -> bool {
         let (Some(Some(last)), Some(manifest)) = (self.last.get(path), self.last_written) else {
             return false;
         };
         let old = self.dir.join(path);
         let untouched = fs::symlink_metadata(&old).is_ok_and(|m| {
-            m.is_file() && m.len() == entry.size && m.modified().is_ok_and(|t| t <= manifest)
+            m.is_file() && m.len() == last.size && m.modified().is_ok_and(|t| t <= manifest)
         });
-        untouched && last == entry && fs::hard_link(&old, self.staging.join(path)).is_ok()
+        if !(untouched && same(last)) {
+            return false;
+        }
+        let target = self.staging.join(path);
+        let folder = target.parent().map_or(Ok(()), |f| self.make_folder(f));
+        folder.is_ok() && fs::hard_link(&old, &target).is_ok()
+    }
+
+    fn record(&self, path: &str, entry: Entry) {
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((path.to_string(), entry));
     }
 
     fn make_folder(&self, folder: &Path) -> io::Result<()> {
@@ -300,9 +353,11 @@ impl Staging {
             let ours: HashSet<&str> = written.iter().map(|(p, _)| p.as_str()).collect();
             carry_over_foreign_files(&self.dir, &self.staging, &ours, &self.last).map_err(fail)?;
         }
-        let mut manifest = String::from(MANIFEST_HEADER);
+        let mut manifest = format!("{MANIFEST_HEADER}{PROGRAM}\n");
         for (path, entry) in &written {
-            manifest.push_str(&format!("{:032x} {} {path}\n", entry.hash, entry.size));
+            let key = entry.key.map_or("-".into(), |k| format!("{k:032x}"));
+            let (hash, size) = (entry.hash, entry.size);
+            manifest.push_str(&format!("{hash:032x} {size} {key} {path}\n"));
         }
         fs::write(self.staging.join(MANIFEST), manifest).map_err(fail)?;
 
@@ -340,27 +395,50 @@ fn recover_interrupted_swap(dir: &Path, previous: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// The first line of a manifest; manifests of older builds list only paths.
-const MANIFEST_HEADER: &str = "# majlis manifest 2: hash size path\n";
+/// The start of a manifest, before the name of the program that wrote it; manifests of
+/// older builds list only paths.
+const MANIFEST_HEADER: &str = "# majlis manifest 3: hash size key path; made by ";
 
-/// The files the last build wrote into `dir`, each with its entry when the manifest has one.
-fn read_manifest(dir: &Path) -> HashMap<String, Option<Entry>> {
+/// This program: its version and a hash of its sources (see `build.rs`).
+const PROGRAM: &str = concat!(
+    "majlis ",
+    env!("CARGO_PKG_VERSION"),
+    " ",
+    env!("MAJLIS_SOURCES")
+);
+
+/// The files the last build wrote into `dir`, each with its entry when the manifest has one,
+/// and the program that wrote them.
+fn read_manifest(dir: &Path) -> (String, HashMap<String, Option<Entry>>) {
     let Ok(text) = fs::read_to_string(dir.join(MANIFEST)) else {
-        return HashMap::new();
+        return (String::new(), HashMap::new());
     };
-    match text.strip_prefix(MANIFEST_HEADER) {
-        Some(lines) => lines
-            .lines()
-            .filter_map(|line| {
-                let mut fields = line.splitn(3, ' ');
-                let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
-                let size = fields.next()?.parse().ok()?;
-                let entry = Entry { hash, size };
-                Some((fields.next()?.to_string(), Some(entry)))
-            })
-            .collect(),
-        None => text.lines().map(|path| (path.to_string(), None)).collect(),
-    }
+    let Some(rest) = text.strip_prefix(MANIFEST_HEADER) else {
+        // An older manifest: what the last build wrote is known, not what it was made from.
+        let paths: Vec<&str> = match text.strip_prefix("# majlis manifest 2: hash size path\n") {
+            Some(lines) => lines
+                .lines()
+                .filter_map(|l| l.splitn(3, ' ').nth(2))
+                .collect(),
+            None => text.lines().collect(),
+        };
+        let paths = paths.into_iter().map(|p| (p.to_string(), None)).collect();
+        return (String::new(), paths);
+    };
+    let (program, lines) = rest.split_once('\n').unwrap_or((rest, ""));
+    let hex = |field: &str| u128::from_str_radix(field, 16).ok();
+    let entries = lines
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.splitn(4, ' ');
+            let hash = hex(fields.next()?)?;
+            let size = fields.next()?.parse().ok()?;
+            let key = hex(fields.next()?);
+            let entry = Entry { hash, size, key };
+            Some((fields.next()?.to_string(), Some(entry)))
+        })
+        .collect();
+    (program.to_string(), entries)
 }
 
 /// Hard-links (or copies) into `staging` every file of `dir` that no build wrote.

@@ -21,12 +21,12 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Key};
 use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::event::Event;
 use crate::output::Sink;
-use pages::{LanguageViews, PageContext, PageRef};
+use pages::{LanguageViews, PageContext, PageRef, Rendered};
 use plain::Plain;
 pub use theme::Theme;
 
@@ -70,8 +70,9 @@ fn render_pages(
     // Pages are numbered in the site's order, so that errors are reported in it.
     let render = |l: usize, (p, page): (usize, PageRef), context: &mut PageContext| {
         let order = l * refs.len() + p;
-        match views[l].render_page(page, views, context, &cache.pages) {
-            Ok((path, bytes)) => published.put(order, path, bytes),
+        match views[l].render_page(page, views, context, &cache.pages, published.sink) {
+            Ok(Rendered::Made { path, bytes, key }) => published.put_made(order, path, bytes, key),
+            Ok(Rendered::Kept(path)) => published.kept(path),
             Err(e) => published.fail(order, e),
         }
     };
@@ -206,10 +207,20 @@ impl<'s> Published<'s> {
     }
 
     fn put(&self, order: usize, path: String, bytes: impl Into<Arc<Vec<u8>>>) {
+        self.put_made(order, path, bytes.into(), None);
+    }
+
+    /// A file made from inputs of hash `key`, when it is known.
+    fn put_made(&self, order: usize, path: String, bytes: Arc<Vec<u8>>, key: Option<Key>) {
         lock(&self.paths).insert(path.clone());
-        if let Err(e) = self.sink.put(path, bytes.into()) {
+        if let Err(e) = self.sink.put(path, bytes, key) {
             self.fail(order, e);
         }
+    }
+
+    /// A file the sink kept from the last build.
+    fn kept(&self, path: String) {
+        lock(&self.paths).insert(path);
     }
 
     fn fail(&self, order: usize, error: Error) {

@@ -18,6 +18,7 @@ use crate::cache::{Cache, Digest, Key, Memo};
 use crate::config::{Config, Language};
 use crate::diagnostics::{Error, Place, Problem};
 use crate::event::{Day, Event, Role, Session, Speaker};
+use crate::output::Sink;
 use crate::text::Text;
 
 /// A page of the site, the same in every language.
@@ -160,6 +161,21 @@ struct SwitcherItem {
     current: bool,
 }
 
+/// A page of the build.
+pub enum Rendered {
+    /// Made now (or taken from `serve`'s cache), from inputs of hash `key` when it was needed.
+    Made {
+        /// Its published path.
+        path: String,
+        /// Its content.
+        bytes: Arc<Vec<u8>>,
+        /// A hash of what it was made from.
+        key: Option<Key>,
+    },
+    /// Kept by the sink as the last build wrote it, at this path.
+    Kept(String),
+}
+
 /// A template context reused page after page of one language: what every page has, and
 /// each page's own values while it is rendered.
 pub struct PageContext {
@@ -297,16 +313,17 @@ impl<'a> LanguageViews<'a> {
     }
 
     /// Renders one page into `context` (from [`LanguageViews::context`]; the page's own
-    /// values are taken out again afterwards), minified when the site asks, or takes it from
-    /// `pages` when an earlier build rendered it from the same template and context. Returns
-    /// its published path and content.
+    /// values are taken out again afterwards), minified when the site asks, unless an
+    /// earlier build made it from the same template and context: then it comes from `pages`
+    /// (in `serve`), or `sink` keeps the file the last build wrote.
     pub fn render_page(
         &self,
         page: PageRef,
         all: &[LanguageViews],
         context: &mut PageContext,
         pages: &Memo<Arc<Vec<u8>>>,
-    ) -> Result<(String, Arc<Vec<u8>>), Error> {
+        sink: &dyn Sink,
+    ) -> Result<Rendered, Error> {
         let dir = page.dir(self.event, self.code());
         let root = "../".repeat(dir.matches('/').count());
         let canonical = format!("{}{dir}", self.config.base_url);
@@ -387,7 +404,12 @@ impl<'a> LanguageViews<'a> {
             }
             digest.finish()
         };
-        let bytes = pages.get_or_try(key, || {
+        let path = format!("{dir}index.html");
+        let key = (pages.enabled() || sink.keeps_keys()).then(key);
+        if key.is_some_and(|key| sink.reuse(&path, key)) {
+            return Ok(Rendered::Kept(path));
+        }
+        let mut make = || {
             // `days` stays in the context from one overview page to the next: as a template
             // value, the whole programme weighs tens of megabytes at a large event.
             if overview != context.days {
@@ -412,8 +434,12 @@ impl<'a> LanguageViews<'a> {
                 context.days = false;
             }
             Ok(Arc::new(super::finish(self.config, html?)))
-        })?;
-        Ok((format!("{dir}index.html"), bytes))
+        };
+        let bytes = match key {
+            Some(key) => pages.get_or_try(|| key, make)?,
+            None => make()?,
+        };
+        Ok(Rendered::Made { path, bytes, key })
     }
 
     /// The template context of a page that is not cached (the language chooser, 404): the
