@@ -176,15 +176,6 @@ fn absolute(path: &Path) -> PathBuf {
     clean
 }
 
-/// Writes an output built in memory into `dir` (see [`Staging`]).
-pub fn write(output: &Output, dir: &Path) -> Result<(), Error> {
-    let staging = Staging::open(dir)?;
-    for (path, bytes) in output.iter() {
-        staging.write(path, bytes, None)?;
-    }
-    staging.commit().map(|_| ())
-}
-
 /// A published file as the manifest records it: a hash of the content the build wrote and
 /// its size, so that the next build can tell an unchanged file without reading it, and for
 /// a page, the key of what it was made from, so that the next build made by the same
