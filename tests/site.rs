@@ -711,6 +711,29 @@ fn minify_shrinks_pages_that_still_parse_the_same() {
 }
 
 #[test]
+fn minify_takes_loose_raw_html_too() {
+    // Raw HTML an editor wrote need not close what it opens: such a page is still minified
+    // (by the general minifier, which the strict one-pass minifier hands it to).
+    let site = Site::copy_of("minimal");
+    site.edit(
+        "site-config.yaml",
+        "default_language: en",
+        "default_language: en\nminify: true",
+    );
+    site.write(
+        "content/pages/info.en.md",
+        "---\ntitle: Info\n---\n<div class=loose>\n\nOpened    and <span>never closed\n\n</em>stray",
+    );
+    let built = site.built();
+    let text = built.text("en/info/index.html");
+    assert!(!text.contains("Opened    and"), "not minified: {text}");
+    assert!(text.contains(r#"<html lang="en" dir="ltr">"#));
+    let page = built.page("en/info/index.html");
+    assert!(page.text_of(".loose").contains("never closed"));
+    assert_eq!(page.select("footer").len(), 1);
+}
+
+#[test]
 fn a_site_theme_file_overrides_the_built_in_one() {
     let site = Site::copy_of("minimal");
     site.write(
