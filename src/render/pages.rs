@@ -96,8 +96,10 @@ struct PersonView {
     hue: u32,
 }
 
+/// A session as templates see it. Its people are ids into `people`, the language's
+/// [`People`]: a speaker of ten sessions is then in the template data once, not ten times.
 #[derive(Serialize)]
-struct SessionView {
+struct SessionView<'a> {
     id: String,
     kind: &'static str,
     kind_label: Localized,
@@ -111,17 +113,26 @@ struct SessionView {
     cancelled: bool,
     /// Its `.ics`, for "add to calendar".
     calendar: String,
-    moderators: Vec<PersonView>,
-    speakers: Vec<PersonView>,
+    moderators: Vec<&'a str>,
+    speakers: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
-struct DayView {
+struct DayView<'a> {
     anchor: String,
     date: String,
     title: Option<Localized>,
     zone: String,
-    sessions: Vec<SessionView>,
+    sessions: Vec<SessionView<'a>>,
+}
+
+/// The speakers of a language by id, as the template value `people`.
+struct People<'v>(&'v [PersonView]);
+
+impl Serialize for People<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|person| (&person.id, person)))
+    }
 }
 
 #[derive(Serialize)]
@@ -193,7 +204,7 @@ pub struct LanguageViews<'a> {
     localizer: Localizer<'a>,
     ui: BTreeMap<String, Localized>,
     event_view: EventView,
-    days: Vec<DayView>,
+    days: Vec<DayView<'a>>,
     people: Vec<PersonView>,
     /// What the template context of every page of the language has: the language, the
     /// event, the interface strings, the feeds.
@@ -265,7 +276,7 @@ impl<'a> LanguageViews<'a> {
             .programme
             .days
             .iter()
-            .map(|day| day_view(day, event, &people, &localizer, &formats, &ui))
+            .map(|day| day_view(day, event, &localizer, &formats, &ui))
             .collect();
         let mut views = LanguageViews {
             config,
@@ -393,9 +404,11 @@ impl<'a> LanguageViews<'a> {
                 .part(&[u8::from(self.config.minify)])
                 .part(&self.base_key.to_le_bytes());
             if overview {
-                let days = self
-                    .days_key
-                    .get_or_init(|| Digest::new("days").json(&self.days).finish());
+                let days = self.days_key.get_or_init(|| {
+                    let mut digest = Digest::new("days");
+                    digest.json(&self.days).json(&People(&self.people));
+                    digest.finish()
+                });
                 digest.part(&days.to_le_bytes());
             }
             for (name, value) in &inputs {
@@ -415,8 +428,10 @@ impl<'a> LanguageViews<'a> {
             if overview != context.days {
                 if overview {
                     context.context.insert("days", &self.days);
+                    context.context.insert("people", &People(&self.people));
                 } else {
                     context.context.remove("days");
+                    context.context.remove("people");
                 }
                 context.days = overview;
             }
@@ -431,6 +446,7 @@ impl<'a> LanguageViews<'a> {
                 // The last page to show `days` (see `render`): gone before minifying, which
                 // takes as much memory again for a programme this size.
                 context.context.remove("days");
+                context.context.remove("people");
                 context.days = false;
             }
             Ok(Arc::new(super::finish(self.config, html?)))
@@ -726,14 +742,13 @@ fn initials(name: &str) -> String {
     letters.join(separator)
 }
 
-fn day_view(
-    day: &Day,
-    event: &Event,
-    people: &[PersonView],
+fn day_view<'a>(
+    day: &'a Day,
+    event: &'a Event,
     localizer: &Localizer,
     formats: &DateFormats,
     ui: &BTreeMap<String, Localized>,
-) -> DayView {
+) -> DayView<'a> {
     let mut zones: Vec<String> = Vec::new();
     let sessions = day
         .sessions
@@ -744,7 +759,7 @@ fn day_view(
             if !zones.contains(&zone) {
                 zones.push(zone);
             }
-            session_view(session, start, day, event, people, localizer, formats, ui)
+            session_view(session, start, day, event, localizer, formats, ui)
         })
         .collect();
     DayView {
@@ -764,16 +779,21 @@ fn day_view(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn session_view(
-    session: &Session,
+fn session_view<'a>(
+    session: &'a Session,
     start: NaiveDateTime,
     day: &Day,
-    event: &Event,
-    people: &[PersonView],
+    event: &'a Event,
     localizer: &Localizer,
     formats: &DateFormats,
     ui: &BTreeMap<String, Localized>,
-) -> SessionView {
+) -> SessionView<'a> {
+    let ids = |people: &[usize]| {
+        people
+            .iter()
+            .map(|&i| event.speakers[i].id.as_str())
+            .collect()
+    };
     let end = session.end.map(|t| day.date.and_time(t));
     let kind = session.kind.name();
     SessionView {
@@ -795,16 +815,8 @@ fn session_view(
         end_iso: end.map(|e| dates::iso(event.timezone, e)),
         cancelled: session.cancelled,
         calendar: calendar::session_path(&localizer.language.code, &session.id),
-        moderators: session
-            .moderators
-            .iter()
-            .map(|&i| people[i].clone())
-            .collect(),
-        speakers: session
-            .speakers
-            .iter()
-            .map(|&i| people[i].clone())
-            .collect(),
+        moderators: ids(&session.moderators),
+        speakers: ids(&session.speakers),
     }
 }
 
