@@ -68,7 +68,20 @@ enum Command {
     },
 }
 
+/// mimalloc's `mi_option_purge_delay` (the 16th of `mi_option_e` in its v2 `mimalloc.h`, which
+/// `libmimalloc-sys` does not name).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Memory a build frees goes back to the system at once rather than after mimalloc's 10 ms:
+/// the pages of a large event are rendered faster than that, and the freed memory of one
+/// held on to while the next ones are made was a quarter of the peak.
+fn return_freed_memory_at_once() {
+    // SAFETY: setting an option is safe at any time, from any thread.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 fn main() -> ExitCode {
+    return_freed_memory_at_once();
     let cli = Cli::parse();
     let timestamp = match source_date_epoch() {
         Ok(timestamp) => timestamp,
