@@ -75,13 +75,19 @@ fn timed(command: &[&str]) -> (f64, u64) {
     (seconds, peak)
 }
 
-/// Removes the last output and waits until the file system has written the removal out:
-/// otherwise the next build, majlis's or Hugo's, pays for the last one's deletions (on ext4,
-/// new files are slow to create among thousands of just-deleted ones), and the figures
-/// depend on what ran before.
-fn start_from_nothing(out: &Path) {
-    let _ = std::fs::remove_dir_all(out);
+/// Waits until the file system has written out what ran before, so that no build pays for
+/// the last one's writes.
+fn settle() {
     let _ = Command::new("sync").status();
+}
+
+/// A folder for one full build's output that no build has used: nothing is deleted between
+/// runs (all outputs go at the end), because on ext4 without a journal, as on the development
+/// machine, a file created among thousands of just-deleted ones costs several times as much
+/// (ext4 skips over inodes freed in the last minutes), and the figures would depend on what
+/// ran before rather than on the generator.
+fn fresh_output(work: &Path, name: &str, run: usize) -> PathBuf {
+    work.join(format!("{name}-{}-{run}", std::process::id()))
 }
 
 fn runs(scale: Scale) -> usize {
@@ -98,58 +104,59 @@ fn runs(scale: Scale) -> usize {
     }
 }
 
-fn majlis_builds(site: &Path, out: &Path, scale: Scale) -> (Measure, Measure) {
-    let mut full = Measure {
-        seconds: Vec::new(),
-        peak_kib: Vec::new(),
-    };
-    let mut again = Measure {
-        seconds: Vec::new(),
-        peak_kib: Vec::new(),
-    };
-    let args = |out: &Path| {
-        vec![
-            MAJLIS.to_string(),
-            "--root".into(),
-            site.display().to_string(),
-            "build".into(),
-            "--output".into(),
-            out.display().to_string(),
-        ]
-    };
-    for _ in 0..runs(scale) {
-        start_from_nothing(out);
-        let command = args(out);
-        let (s, m) = timed(&command.iter().map(String::as_str).collect::<Vec<_>>());
-        full.seconds.push(s);
-        full.peak_kib.push(m);
-        let (s, m) = timed(&command.iter().map(String::as_str).collect::<Vec<_>>());
-        again.seconds.push(s);
-        again.peak_kib.push(m);
-    }
-    (full, again)
+struct Runs {
+    majlis_full: Measure,
+    majlis_again: Measure,
+    hugo_full: Option<Measure>,
+    /// Every output folder made, to remove at the end.
+    outputs: Vec<PathBuf>,
 }
 
-fn hugo_builds(site: &Path, out: &Path, scale: Scale) -> Option<Measure> {
-    Command::new("hugo").arg("version").output().ok()?;
-    let mut full = Measure {
+/// Full builds of majlis and of Hugo in turn, each into a fresh folder, and a majlis rebuild
+/// with no change after each of its full builds.
+fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
+    let empty = || Measure {
         seconds: Vec::new(),
         peak_kib: Vec::new(),
     };
-    for _ in 0..runs(scale) {
-        start_from_nothing(out);
-        let (s, m) = timed(&[
-            "hugo",
-            "--quiet",
-            "--source",
-            &site.display().to_string(),
-            "--destination",
-            &out.display().to_string(),
-        ]);
-        full.seconds.push(s);
-        full.peak_kib.push(m);
+    let has_hugo = Command::new("hugo").arg("version").output().is_ok();
+    let mut runs = Runs {
+        majlis_full: empty(),
+        majlis_again: empty(),
+        hugo_full: has_hugo.then(empty),
+        outputs: Vec::new(),
+    };
+    for run in 0..self::runs(scale) {
+        let out = fresh_output(work, &format!("{}-out", scale.name), run);
+        let out_arg = out.display().to_string();
+        let site_arg = site.display().to_string();
+        let command = [MAJLIS, "--root", &site_arg, "build", "--output", &out_arg];
+        settle();
+        let (s, m) = timed(&command);
+        runs.majlis_full.seconds.push(s);
+        runs.majlis_full.peak_kib.push(m);
+        settle();
+        let (s, m) = timed(&command);
+        runs.majlis_again.seconds.push(s);
+        runs.majlis_again.peak_kib.push(m);
+        runs.outputs.push(out);
+        if let Some(hugo_full) = &mut runs.hugo_full {
+            let out = fresh_output(work, &format!("{}-hugo-out", scale.name), run);
+            settle();
+            let (s, m) = timed(&[
+                "hugo",
+                "--quiet",
+                "--source",
+                &hugo.display().to_string(),
+                "--destination",
+                &out.display().to_string(),
+            ]);
+            hugo_full.seconds.push(s);
+            hugo_full.peak_kib.push(m);
+            runs.outputs.push(out);
+        }
     }
-    Some(full)
+    runs
 }
 
 fn free_port() -> u16 {
@@ -249,14 +256,16 @@ fn main() {
     });
     println!("| scale | sessions | full build | rebuild, no change | edit-to-visible (serve) | peak memory | Hugo full build | Hugo peak memory | time vs Hugo | memory vs Hugo |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    let mut outputs = Vec::new();
     for scale in scales {
         let site = work.join(format!("{}-site", scale.name));
         let hugo = work.join(format!("{}-hugo", scale.name));
         synthetic::majlis_site(&site, scale);
         synthetic::hugo_site(&hugo, scale);
-        let (full, again) = majlis_builds(&site, &work.join(format!("{}-out", scale.name)), scale);
+        let runs = builds(&site, &hugo, &work, scale);
+        outputs.extend(runs.outputs);
+        let (full, again, hugo_full) = (runs.majlis_full, runs.majlis_again, runs.hugo_full);
         let visible = edit_to_visible(&site, scale);
-        let hugo_full = hugo_builds(&hugo, &work.join(format!("{}-hugo-out", scale.name)), scale);
         let (hugo_time, hugo_memory, time_ratio, memory_ratio) = match &hugo_full {
             Some(h) => (
                 h.time(),
@@ -278,6 +287,9 @@ fn main() {
             visible.map_or("–".into(), |m| m.time()),
             full.peak_mib(),
         );
+    }
+    for out in outputs {
+        let _ = std::fs::remove_dir_all(out);
     }
     if kept.is_none() {
         let _ = std::fs::remove_dir_all(&work);

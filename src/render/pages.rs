@@ -206,6 +206,8 @@ pub struct LanguageViews<'a> {
     event_view: EventView,
     days: Vec<DayView<'a>>,
     people: Vec<PersonView>,
+    /// The JSON-LD of every session.
+    sessions_ld: structured::Sessions,
     /// What the template context of every page of the language has: the language, the
     /// event, the interface strings, the feeds.
     base: Context,
@@ -288,10 +290,13 @@ impl<'a> LanguageViews<'a> {
             event_view,
             days,
             people,
+            sessions_ld: structured::Sessions::default(),
             base: Context::new(),
             base_key: 0,
             days_key: OnceLock::new(),
         };
+        // Made from the views' own text, so once they are.
+        views.sessions_ld = structured::Sessions::new(config, &Plain::new(config, event, &views));
         let base = views.base_values();
         let mut digest = Digest::new("language");
         digest.json(&base);
@@ -341,11 +346,8 @@ impl<'a> LanguageViews<'a> {
         let alternates = self.alternates(page, all);
         let languages = self.switcher(page, all);
         let nav = self.nav(page);
-        let structured_data = structured::page(
-            self.config,
-            &Plain::new(self.config, self.event, self),
-            page,
-        );
+        let plain = Plain::new(self.config, self.event, self);
+        let structured_data = structured::page(self.config, &plain, &self.sessions_ld, page);
         let mut inputs: Vec<(&str, &dyn Input)> = vec![
             ("root", &root),
             ("canonical", &canonical),

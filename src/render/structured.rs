@@ -3,6 +3,12 @@
 //! speaker's page, and the page and the site elsewhere, all with absolute URLs and times that
 //! carry their UTC offset.
 
+use std::io;
+
+use rayon::prelude::*;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::ser::Formatter;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use super::dates;
@@ -17,17 +23,67 @@ const SCHEDULED: &str = "https://schema.org/EventScheduled";
 const CANCELLED: &str = "https://schema.org/EventCancelled";
 const OFFLINE: &str = "https://schema.org/OfflineEventAttendanceMode";
 
+/// The JSON-LD of every session in one language, made once and then copied into each page
+/// that names the session: the event's on the home and programme pages, and each of its
+/// speakers' pages.
+#[derive(Default)]
+pub struct Sessions {
+    /// With their people, as the event's `subEvent`s; by day, then by session.
+    with_people: Vec<Vec<Box<RawValue>>>,
+    /// Without, as a speaker's `performerIn`.
+    alone: Vec<Vec<Box<RawValue>>>,
+}
+
+impl Sessions {
+    /// The sessions of the event in the language of `plain`.
+    pub fn new(config: &Config, plain: &Plain) -> Sessions {
+        let ld = Ld { config, plain };
+        let made = |with_people: bool| {
+            plain
+                .event
+                .programme
+                .days
+                .par_iter()
+                .map(|day| {
+                    day.sessions
+                        .iter()
+                        .map(|s| raw(&ld.session(day, s, with_people)))
+                        .collect()
+                })
+                .collect()
+        };
+        let (with_people, alone) = rayon::join(|| made(true), || made(false));
+        Sessions { with_people, alone }
+    }
+}
+
 /// The JSON-LD of one page, in the language of `plain`, ready to stand inside
 /// `<script type="application/ld+json">`.
-pub fn page(config: &Config, plain: &Plain, page: PageRef) -> String {
+pub fn page(config: &Config, plain: &Plain, sessions: &Sessions, page: PageRef) -> String {
     let ld = Ld { config, plain };
-    let value = match page {
-        PageRef::Home | PageRef::Programme => ld.event(),
-        PageRef::Speaker(i) => ld.person(i),
-        PageRef::Speakers => ld.web_page(page, plain.ui("speakers", "Speakers")),
-        PageRef::Page(i) => ld.web_page(page, plain.text(&plain.event.pages[i].title)),
-    };
-    script_safe(&value)
+    match page {
+        PageRef::Home | PageRef::Programme => {
+            let all = sessions.with_people.iter().flatten().map(AsRef::as_ref);
+            script_safe(&With::events(ld.event(), "subEvent", all.collect()))
+        }
+        PageRef::Speaker(i) => {
+            // A speaker who both moderates and speaks in a session is in it once.
+            let mut appearing: Vec<(usize, usize)> = Vec::new();
+            for a in &plain.event.speakers[i].appearances {
+                if !appearing.contains(&(a.day, a.session)) {
+                    appearing.push((a.day, a.session));
+                }
+            }
+            let events = appearing
+                .iter()
+                .map(|&(day, session)| sessions.alone[day][session].as_ref());
+            script_safe(&With::events(ld.person(i), "performerIn", events.collect()))
+        }
+        PageRef::Speakers => script_safe(&ld.web_page(page, plain.ui("speakers", "Speakers"))),
+        PageRef::Page(i) => {
+            script_safe(&ld.web_page(page, plain.text(&plain.event.pages[i].title)))
+        }
+    }
 }
 
 /// The JSON-LD of the language chooser at the site's root: the site, in all its languages.
@@ -42,25 +98,77 @@ pub fn site(config: &Config, plain: &Plain) -> String {
     script_safe(&Value::Object(site))
 }
 
-/// JSON that cannot end its `<script>` element or open a comment there: `<`, `>` and `&`
-/// only ever occur inside strings, where their `\u` escapes mean the same characters.
-fn script_safe(value: &Value) -> String {
-    let json = value.to_string();
-    let mut out = String::with_capacity(json.len() + 64);
-    let mut rest = json.as_str();
-    // Whole runs between the three characters are copied at once: the JSON of a large
-    // programme is megabytes, and serve makes it on every rebuild.
-    while let Some(i) = rest.find(['<', '>', '&']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            _ => "\\u0026",
-        });
-        rest = &rest[i + 1..];
+/// A JSON object with a list of events made beforehand (see [`Sessions`]) after its own
+/// fields, when the list is not empty.
+struct With<'a> {
+    fields: Value,
+    key: &'static str,
+    events: Vec<&'a RawValue>,
+}
+
+impl<'a> With<'a> {
+    fn events(fields: Value, key: &'static str, events: Vec<&'a RawValue>) -> With<'a> {
+        With {
+            fields,
+            key,
+            events,
+        }
     }
-    out.push_str(rest);
-    out
+}
+
+impl Serialize for With<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = self.fields.as_object();
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in fields.into_iter().flatten() {
+            map.serialize_entry(key, value)?;
+        }
+        if !self.events.is_empty() {
+            map.serialize_entry(self.key, &self.events)?;
+        }
+        map.end()
+    }
+}
+
+/// JSON that cannot end its `<script>` element or open a comment there: `<`, `>` and `&`
+/// only ever occur inside strings, where they are written as their `\u` escapes, which mean
+/// the same characters. Events made beforehand are copied as they are: they were written
+/// the same way.
+fn script_safe(value: &impl Serialize) -> String {
+    let mut json = Vec::with_capacity(1024);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut json, ScriptSafe);
+    // Serializing a value of strings and maps into memory cannot fail.
+    let _ = value.serialize(&mut serializer);
+    String::from_utf8(json).unwrap_or_default()
+}
+
+/// [`script_safe`] JSON of one session, kept to be copied into pages.
+fn raw(value: &Value) -> Box<RawValue> {
+    RawValue::from_string(script_safe(value)).unwrap_or_else(|_| Box::<RawValue>::default())
+}
+
+/// serde_json's compact output, with `<`, `>` and `&` in strings escaped.
+struct ScriptSafe;
+
+impl Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // Whole runs between the three characters are written at once.
+        let mut rest = fragment;
+        while let Some(i) = rest.find(['<', '>', '&']) {
+            writer.write_all(&rest.as_bytes()[..i])?;
+            writer.write_all(match rest.as_bytes()[i] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            })?;
+            rest = &rest[i + 1..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
 }
 
 /// A string for one value, an array for several, as schema.org properties take them.
@@ -121,6 +229,7 @@ impl Ld<'_> {
         Some(Value::Object(place))
     }
 
+    /// The event, without its sessions (added by [`page`]).
     fn event(&self) -> Value {
         let event = self.event_model();
         let mut out = Map::new();
@@ -162,15 +271,6 @@ impl Ld<'_> {
             out.insert("organizer".into(), organisers.into());
         }
         out.insert("inLanguage".into(), self.languages());
-        let sessions: Vec<Value> = event
-            .programme
-            .days
-            .iter()
-            .flat_map(|day| day.sessions.iter().map(move |s| self.session(day, s, true)))
-            .collect();
-        if !sessions.is_empty() {
-            out.insert("subEvent".into(), sessions.into());
-        }
         Value::Object(out)
     }
 
@@ -260,7 +360,8 @@ impl Ld<'_> {
         out
     }
 
-    /// A speaker's page: the person, their biography and photo, and the sessions they are in.
+    /// A speaker's page: the person, their biography and photo (the sessions they are in are
+    /// added by [`page`]).
     fn person(&self, index: usize) -> Value {
         let speaker = &self.event_model().speakers[index];
         let mut out = self.person_ref(index);
@@ -274,18 +375,6 @@ impl Ld<'_> {
                 "image".into(),
                 format!("{}{photo}", self.config.base_url).into(),
             );
-        }
-        let days = &self.event_model().programme.days;
-        let sessions: Vec<Value> = speaker
-            .appearances
-            .iter()
-            .map(|a| {
-                let day = &days[a.day];
-                self.session(day, &day.sessions[a.session], false)
-            })
-            .collect();
-        if !sessions.is_empty() {
-            out.insert("performerIn".into(), sessions.into());
         }
         Value::Object(out)
     }
