@@ -152,6 +152,14 @@ fn sessions(scale: Scale) -> Vec<Session> {
             let slot = in_day / rooms;
             let minutes = 8 * 60 + slot * 30;
             let count = 2 + (words.next() as usize) % 3;
+            // Different people, as in a real programme.
+            let mut speakers = Vec::with_capacity(count);
+            while speakers.len() < count {
+                let speaker = (words.next() as usize) % scale.speakers;
+                if !speakers.contains(&speaker) {
+                    speakers.push(speaker);
+                }
+            }
             Session {
                 id: format!("s{i:05}"),
                 day,
@@ -159,9 +167,7 @@ fn sessions(scale: Scale) -> Vec<Session> {
                 end: format!("{:02}:{:02}", (minutes + 25) / 60, (minutes + 25) % 60),
                 room: in_day % rooms,
                 moderator: (words.next() as usize) % scale.speakers,
-                speakers: (0..count)
-                    .map(|_| (words.next() as usize) % scale.speakers)
-                    .collect(),
+                speakers,
             }
         })
         .collect()

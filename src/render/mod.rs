@@ -113,12 +113,14 @@ fn render_pages(
         },
     );
     let order = views.len() * refs.len();
-    for (path, html) in [
-        ("index.html", pages::render_chooser(views)),
-        ("404.html", pages::render_not_found(views)),
+    let mut chooser = || pages::render_chooser(views).map(String::into_bytes);
+    let mut not_found = || pages::render_not_found(views).map(String::into_bytes);
+    for (path, page) in [
+        ("index.html", finish(config, &mut chooser)),
+        ("404.html", finish(config, &mut not_found)),
     ] {
-        match html {
-            Ok(html) => published.put(order, path.into(), finish(config, html.into())),
+        match page {
+            Ok(page) => published.put(order, path.into(), page),
             Err(e) => published.fail(order, e),
         }
     }
@@ -246,53 +248,56 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Minifies a page when the site asks for it: in one pass over its bytes, which needs the
-/// strict HTML the theme writes, else (raw HTML of an editor's, a site's own template)
-/// through a syntax tree, which takes any HTML but twice the time and the page's size in
-/// memory many times over.
-fn finish(config: &Config, html: Vec<u8>) -> Vec<u8> {
+/// A page as published, minified when the site asks for it. `render` makes it; it is asked
+/// again in the rare case the page is not the strict HTML that the one-pass minifier takes
+/// (raw HTML of an editor's, a site's own template): the page then goes through the general
+/// minifier, which takes any HTML but builds a syntax tree of it, many times its size. The
+/// one-pass minifier works in place, so a page is never in memory twice.
+fn finish(
+    config: &Config,
+    render: &mut dyn FnMut() -> Result<Vec<u8>, Error>,
+) -> Result<Vec<u8>, Error> {
+    let mut html = render()?;
     if !config.minify {
-        return html;
+        return Ok(html);
     }
-    let mut onepass = html.clone();
-    let cfg = minify_html_onepass::Cfg {
+    let tag = html_tag(&html).map(|range| html[range].to_vec());
+    let onepass = minify_html_onepass::Cfg {
         minify_css: true,
         minify_js: true,
     };
-    let minified = match minify_html_onepass::in_place(&mut onepass, &cfg) {
+    let minified = match minify_html_onepass::in_place(&mut html, &onepass) {
         Ok(len) => {
-            onepass.truncate(len);
-            onepass
+            html.truncate(len);
+            html
         }
         Err(_) => {
+            drop(html);
             let mut cfg = minify_html::Cfg::new();
             cfg.minify_css = true;
             cfg.minify_js = true;
             cfg.keep_html_and_head_opening_tags = true;
-            minify_html::minify(&html, &cfg)
+            minify_html::minify(&render()?, &cfg)
         }
     };
-    keep_html_tag(&html, minified)
+    Ok(with_html_tag(minified, tag))
+}
+
+/// Where the `<html …>` tag of a page is.
+fn html_tag(text: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = text
+        .windows(5)
+        .position(|w| w.eq_ignore_ascii_case(b"<html"))?;
+    let end = start + text[start..].iter().position(|&b| b == b'>')? + 1;
+    Some(start..end)
 }
 
 /// Puts the template's own `<html lang="…" dir="…">` back in place of its minified form
 /// (`<html dir=rtl lang=ar>`): the page's language and direction then read the same to every
 /// tool, to a search of the text as to an HTML parser, for the cost of a few bytes.
-fn keep_html_tag(original: &[u8], minified: Vec<u8>) -> Vec<u8> {
-    let tag = |text: &[u8]| -> Option<(usize, usize)> {
-        let start = text
-            .windows(5)
-            .position(|w| w.eq_ignore_ascii_case(b"<html"))?;
-        let end = start + text[start..].iter().position(|&b| b == b'>')? + 1;
-        Some((start, end))
-    };
-    match (tag(original), tag(&minified)) {
-        (Some((from, to)), Some((start, end))) => {
-            let mut kept = minified[..start].to_vec();
-            kept.extend_from_slice(&original[from..to]);
-            kept.extend_from_slice(&minified[end..]);
-            kept
-        }
-        _ => minified,
+fn with_html_tag(mut minified: Vec<u8>, tag: Option<Vec<u8>>) -> Vec<u8> {
+    if let (Some(tag), Some(range)) = (tag, html_tag(&minified)) {
+        minified.splice(range, tag);
     }
+    minified
 }

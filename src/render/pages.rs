@@ -425,33 +425,35 @@ impl<'a> LanguageViews<'a> {
             return Ok(Rendered::Kept(path));
         }
         let mut make = || {
-            // `days` stays in the context from one overview page to the next: as a template
-            // value, the whole programme weighs tens of megabytes at a large event.
-            if overview != context.days {
-                if overview {
-                    context.context.insert("days", &self.days);
-                    context.context.insert("people", &People(&self.people));
-                } else {
+            let mut render = || {
+                // `days` stays in the context from one overview page to the next: as a
+                // template value, the whole programme weighs megabytes at a large event.
+                if overview != context.days {
+                    if overview {
+                        context.context.insert("days", &self.days);
+                        context.context.insert("people", &People(&self.people));
+                    } else {
+                        context.context.remove("days");
+                        context.context.remove("people");
+                    }
+                    context.days = overview;
+                }
+                for (name, value) in &inputs {
+                    value.insert_into(name, &mut context.context);
+                }
+                let html = self.theme.render_to(template, &context.context);
+                for (name, _) in &inputs {
+                    context.context.remove(name);
+                }
+                if page == PageRef::Programme {
+                    // The last page to show `days` (see `render`): gone before minifying.
                     context.context.remove("days");
                     context.context.remove("people");
+                    context.days = false;
                 }
-                context.days = overview;
-            }
-            for (name, value) in &inputs {
-                value.insert_into(name, &mut context.context);
-            }
-            let html = self.theme.render_to(template, &context.context);
-            for (name, _) in &inputs {
-                context.context.remove(name);
-            }
-            if page == PageRef::Programme {
-                // The last page to show `days` (see `render`): gone before minifying, which
-                // takes as much memory again for a programme this size.
-                context.context.remove("days");
-                context.context.remove("people");
-                context.days = false;
-            }
-            Ok(Arc::new(super::finish(self.config, html?)))
+                html
+            };
+            super::finish(self.config, &mut render).map(Arc::new)
         };
         let bytes = match key {
             Some(key) => pages.get_or_try(|| key, make)?,
