@@ -100,11 +100,13 @@ fn render(
     sink: &dyn Sink,
 ) -> Result<(), Errors> {
     let theme = Theme::load(root, config)?;
-    // Without a timestamp, the newest change to the site's own files stands in for it rather
-    // than the time of the build: rebuilding unchanged files then rewrites no feed, and
+    // Without a timestamp, the newest change to the files the programme is made from stands
+    // in for it rather than the time of the build: rebuilding after any other edit (a
+    // biography, a page, the style) then rewrites no feed, deploys upload none, and
     // subscribed calendars see nothing new. The epoch stands in when no file can be read.
     let timestamp = options.timestamp.unwrap_or_else(|| {
-        content::files::last_modified(root).map_or(DateTime::UNIX_EPOCH, DateTime::<Utc>::from)
+        content::files::programme_last_modified(root)
+            .map_or(DateTime::UNIX_EPOCH, DateTime::<Utc>::from)
     });
     render::render(root, config, event, &theme, timestamp, cache, sink)
 }

@@ -721,6 +721,44 @@ fn without_a_timestamp_rebuilding_unchanged_files_changes_no_feed() {
 }
 
 #[test]
+fn a_biography_edited_changes_no_feed_and_a_programme_edited_moves_their_stamp() {
+    let site = copy_site("minimal");
+    let before = build_at(site.path(), None);
+    // An hour ahead, so that the edits are the newest changes whatever the clock's grain.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let edit = |file: &str, addition: &str| {
+        let path = site.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}{addition}")).unwrap();
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        file.set_modified(later).unwrap();
+    };
+
+    edit(
+        "content/speakers/jane-placeholder.en.md",
+        "\nShe also chairs the network's working group.\n",
+    );
+    let after = build_at(site.path(), None);
+    assert!(text(&after, "en/speakers/jane-placeholder/index.html").contains("working group"));
+    let feeds = ics_files(&before);
+    assert!(!feeds.is_empty());
+    for feed in &feeds {
+        assert_eq!(text(&before, feed), text(&after, feed), "{feed} changed");
+    }
+
+    edit("content/programme.yaml", "\n# moved\n");
+    let moved = build_at(site.path(), None);
+    let feed = parse("en/calendar.ics", &text(&moved, "en/calendar.ics"));
+    let expected = DateTime::<Utc>::from(later)
+        .format("%Y%m%dT%H%M%SZ")
+        .to_string();
+    assert_eq!(feed.events[0].one("DTSTAMP"), expected);
+}
+
+#[test]
 fn the_command_takes_its_timestamp_from_source_date_epoch() {
     let out = tempfile::tempdir().unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_majlis"))

@@ -269,16 +269,29 @@ pub fn list_statics(root: &Path) -> Result<Vec<PathBuf>, Errors> {
     Ok(statics)
 }
 
-/// The newest modification time of the site's own files (configuration, content and
-/// theme), if any can be read: the date of what a build publishes when none is given.
-pub fn last_modified(root: &Path) -> Option<SystemTime> {
-    ["site-config.yaml", "content", "themes"]
+/// When the files that the calendar feeds are made from last changed: the site's
+/// configuration, the event and its programme, and the interface strings (which name the
+/// kinds of session). A speaker's biography, a page or the theme's style edited leaves
+/// every feed as it was.
+pub fn programme_last_modified(root: &Path) -> Option<SystemTime> {
+    let files = [
+        "site-config.yaml",
+        "content/event.yaml",
+        "content/programme.yaml",
+    ]
+    .iter()
+    .filter_map(|file| std::fs::metadata(root.join(file)).ok()?.modified().ok());
+    let strings = ["content/i18n", "themes"]
         .iter()
-        .flat_map(|part| WalkDir::new(root.join(part)).follow_links(true))
+        .flat_map(|folder| WalkDir::new(root.join(folder)).follow_links(true))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && !is_temporary(e.path()))
-        .filter_map(|e| e.metadata().ok()?.modified().ok())
-        .max()
+        .filter(|e| {
+            let path = e.path().strip_prefix(root).unwrap_or(e.path());
+            path.components().any(|c| c.as_os_str() == "i18n")
+        })
+        .filter_map(|e| e.metadata().ok()?.modified().ok());
+    files.chain(strings).max()
 }
 
 /// The files of a content folder (not its subfolders), relative to the root, sorted.
