@@ -7,6 +7,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -56,6 +57,14 @@ impl Digest {
         self
     }
 
+    /// Adds a value of the content model, as [`Hash`] writes it (every field, strings and
+    /// lists with their ends marked).
+    pub(crate) fn hash<T: Hash + ?Sized>(&mut self, value: &T) -> &mut Digest {
+        value.hash(&mut HashInto(self));
+        self.add(&[0xff]);
+        self
+    }
+
     /// The key.
     pub(crate) fn finish(&mut self) -> Key {
         self.hasher.update(&self.pending);
@@ -76,6 +85,20 @@ impl Digest {
     }
 }
 
+/// [`Hash`]'s way into a [`Digest`].
+struct HashInto<'d>(&'d mut Digest);
+
+impl Hasher for HashInto<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.add(bytes);
+    }
+
+    /// Never asked: the digest is the key.
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
 impl io::Write for Digest {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.add(bytes);
@@ -87,6 +110,9 @@ impl io::Write for Digest {
     }
 }
 
+/// Published files, each with its path.
+pub(crate) type Files = Arc<Vec<(String, Arc<Vec<u8>>)>>;
+
 /// What one build made, for the next builds to reuse. `serve` keeps one between rebuilds
 /// (see [`crate::build_with`]); a one-off `build` has none and keeps nothing.
 #[derive(Default)]
@@ -97,6 +123,11 @@ pub struct Cache {
     pub(crate) markdown: Memo<Arc<str>>,
     /// Finished pages (rendered and minified), by template, theme and context.
     pub(crate) pages: Memo<Arc<Vec<u8>>>,
+    /// The calendar feeds and schedule exports, each with its path, by what they are made
+    /// from (see `render::feeds_key`).
+    pub(crate) feeds: Memo<Files>,
+    /// The JSON-LD of every session of a language, by what it is made from.
+    pub(crate) sessions: Memo<Arc<crate::render::structured::Sessions>>,
 }
 
 impl Cache {
@@ -106,6 +137,8 @@ impl Cache {
             files: Memo::new(),
             markdown: Memo::new(),
             pages: Memo::new(),
+            feeds: Memo::new(),
+            sessions: Memo::new(),
         }
     }
 
@@ -122,6 +155,8 @@ impl Cache {
         self.files.finish(succeeded);
         self.markdown.finish(succeeded);
         self.pages.finish(succeeded);
+        self.feeds.finish(succeeded);
+        self.sessions.finish(succeeded);
     }
 }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 /// A text field of the content: one string for every language (a person's name, an acronym)
 /// or a string per language code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Text {
     /// The same in every language.
     Same(String),

@@ -585,6 +585,17 @@ fn served_bytes_equal_a_fresh_build_after_a_sequence_of_edits() {
     server.wait_for_stderr("error: content/event.yaml:");
     site.edit("content/event.yaml", "start_dat:", "start_date:");
 
+    // A name is in the calendar feeds too (the sessions' descriptions).
+    let now = Instant::now();
+    site.edit(
+        "content/speakers/amelie-durand.en.md",
+        "role: Chief Urban Planner",
+        "role: Chief Urban Designer",
+    );
+    server.wait_for("/en/speakers/amelie-durand/", now, |r| {
+        r.text().contains("Chief Urban Designer")
+    });
+
     // A burst without waiting, as a checkout or a search-and-replace would make.
     for speaker in ["amelie-durand", "selin-aydin", "tomas-berger"] {
         let file = format!("content/speakers/{speaker}.en.md");

@@ -57,7 +57,7 @@ pub struct Event {
 }
 
 /// An organiser of the event.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Organiser {
     /// Its name.
     pub name: Text,

@@ -14,7 +14,7 @@ use crate::text::Text;
 pub const RESERVED_SEGMENTS: &[&str] = &["programme", "speakers", "sessions", "calendar.ics"];
 
 /// A free page.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Page {
     /// Its name: the file name without language.
     pub name: String,

@@ -11,14 +11,14 @@ use crate::diagnostics::{Errors, Place, Problem};
 use crate::text::Text;
 
 /// The programme, day by day.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Hash)]
 pub struct Programme {
     /// The days, in date order.
     pub days: Vec<Day>,
 }
 
 /// One day of the programme.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Day {
     /// Its date.
     pub date: NaiveDate,
@@ -29,7 +29,7 @@ pub struct Day {
 }
 
 /// What kind of item of the programme a session is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Arrival and badges.
     Registration,
@@ -79,7 +79,7 @@ impl Kind {
 }
 
 /// A session: one item of the programme.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Session {
     /// Its id, unique in the programme: its anchor and file name.
     pub id: String,

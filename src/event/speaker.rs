@@ -13,7 +13,7 @@ use crate::diagnostics::{Errors, Place, Problem};
 use crate::text::Text;
 
 /// A person of the programme.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Speaker {
     /// Their id: the file name, used in URLs.
     pub id: String,
@@ -34,7 +34,7 @@ pub struct Speaker {
 }
 
 /// A speaker's part in a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Appearance {
     /// The day's index in the programme.
     pub day: usize,
@@ -45,7 +45,7 @@ pub struct Appearance {
 }
 
 /// What a person does in a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Chairs it.
     Moderator,

@@ -9,7 +9,7 @@ mod pages;
 mod plain;
 mod schedule;
 mod sitemap;
-mod structured;
+pub(crate) mod structured;
 pub mod theme;
 mod timezone;
 mod view;
@@ -21,10 +21,10 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
-use crate::cache::{Cache, Key};
+use crate::cache::{Cache, Digest, Key};
 use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
-use crate::event::Event;
+use crate::event::{Event, Speaker};
 use crate::output::Sink;
 use pages::{LanguageViews, PageContext, PageRef, Rendered};
 use plain::Plain;
@@ -42,16 +42,23 @@ pub fn render(
     cache: &Cache,
     sink: &dyn Sink,
 ) -> Result<(), Errors> {
+    let programme = programme_key(config, event, theme);
     let views = config
         .languages
         .par_iter()
-        .map(|language| LanguageViews::new(config, event, theme, language, cache))
+        .map(|language| LanguageViews::new(config, event, theme, language, programme, cache))
         .collect::<Result<Vec<_>, Error>>()?;
     let published = Published::new(sink);
     // Pages, feeds and exports are independent of each other: all at once, on every core.
     rayon::join(
         || render_pages(config, event, &views, cache, &published),
-        || render_feeds(config, event, theme, &views, timestamp, &published),
+        || {
+            let feeds = Feeds {
+                timestamp,
+                programme,
+            };
+            render_feeds(config, event, theme, &views, feeds, cache, &published)
+        },
     );
     // Last, so that a file in the place of one the build publishes is found.
     publish_statics(root, event, &published);
@@ -126,32 +133,64 @@ fn render_pages(
     }
 }
 
+/// What the calendar feeds and the schedule exports are made from, besides the event.
+struct Feeds {
+    /// Their `DTSTAMP`.
+    timestamp: DateTime<Utc>,
+    /// The [`programme_key`].
+    programme: Key,
+}
+
 /// The calendar feeds, the schedule exports, the sitemap, robots.txt and the theme's files.
 fn render_feeds(
     config: &Config,
     event: &Event,
     theme: &Theme,
     views: &[LanguageViews],
-    timestamp: DateTime<Utc>,
+    feeds: Feeds,
+    cache: &Cache,
     published: &Published,
 ) {
     let order = usize::MAX - 1;
+    let timestamp = feeds.timestamp;
+    let make = |put: &(dyn Fn(String, String) + Sync)| {
+        let zone = timezone::vtimezone(event.timezone, event.start_date, event.end_date);
+        rayon::join(
+            || {
+                views.par_iter().for_each(|view| {
+                    let plain = Plain::new(config, event, view);
+                    calendar::feeds(config, &plain, &zone, timestamp, put);
+                })
+            },
+            || {
+                let plain = Plain::new(config, event, &views[0]);
+                let (xml, json) = schedule::exports(config, &plain, timestamp);
+                put("schedule.xml".into(), xml);
+                put("schedule.json".into(), json);
+            },
+        );
+    };
+    if cache.feeds.enabled() {
+        // `serve` keeps them: most edits (a biography, a page) change none.
+        let key = || {
+            let mut digest = Digest::new("feeds");
+            digest
+                .part(&feeds.programme.to_le_bytes())
+                .part(timestamp.to_rfc3339().as_bytes());
+            digest.finish()
+        };
+        let feeds = cache.feeds.get_or(key, || {
+            let made = Mutex::new(Vec::new());
+            make(&|path, text| lock(&made).push((path, Arc::new(text.into_bytes()))));
+            Arc::new(made.into_inner().unwrap_or_else(|p| p.into_inner()))
+        });
+        for (path, bytes) in feeds.iter() {
+            published.put(order, path.clone(), Arc::clone(bytes));
+        }
+    } else {
+        make(&|path, text| published.put(order, path, text.into_bytes()));
+    }
     let put = |path: String, text: String| published.put(order, path, text.into_bytes());
-    let zone = timezone::vtimezone(event.timezone, event.start_date, event.end_date);
-    rayon::join(
-        || {
-            views.par_iter().for_each(|view| {
-                let plain = Plain::new(config, event, view);
-                calendar::feeds(config, &plain, &zone, timestamp, &put);
-            })
-        },
-        || {
-            let plain = Plain::new(config, event, &views[0]);
-            let (xml, json) = schedule::exports(config, &plain, timestamp);
-            put("schedule.xml".into(), xml);
-            put("schedule.json".into(), json);
-        },
-    );
     put(
         "sitemap.xml".into(),
         sitemap::sitemap(config, event, &PageRef::all(event)),
@@ -166,6 +205,59 @@ fn render_feeds(
     for (path, bytes) in &theme.statics {
         published.put(order, format!("assets/{path}"), bytes.clone());
     }
+}
+
+/// A hash of the programme as the calendar feeds, the schedule exports and the JSON-LD of
+/// its sessions are made from it: the configuration, the theme's interface strings, the
+/// event but for the speakers' biographies and the pages. The event and its speakers are
+/// taken apart field by field, so that a field added to either must be placed here, in the
+/// key or out of it.
+fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
+    use std::io::Write;
+    let Event {
+        name,
+        short_name,
+        description,
+        timezone,
+        start_date,
+        end_date,
+        venue,
+        organisers,
+        interpretation,
+        programme,
+        speakers,
+        pages: _,
+        strings,
+        statics: _,
+    } = event;
+    let mut digest = Digest::new("programme");
+    // Writing into a hash cannot fail.
+    let _ = write!(digest, "{config:?}");
+    digest
+        .hash(&theme.strings)
+        .hash(&(
+            name,
+            short_name,
+            description,
+            timezone,
+            start_date,
+            end_date,
+        ))
+        .hash(&(venue, organisers, interpretation, programme, strings));
+    for speaker in speakers {
+        let Speaker {
+            id,
+            name,
+            honorific,
+            role,
+            organisation,
+            photo,
+            biography: _,
+            appearances,
+        } = speaker;
+        digest.hash(&(id, name, honorific, role, organisation, photo, appearances));
+    }
+    digest.finish()
 }
 
 /// The site's own files of `content/static/`, where the build publishes nothing else.

@@ -1,7 +1,7 @@
 //! The HTML pages: what each template is given, per language.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use rayon::prelude::*;
@@ -207,14 +207,14 @@ pub struct LanguageViews<'a> {
     days: Vec<DayView<'a>>,
     people: Vec<PersonView>,
     /// The JSON-LD of every session.
-    sessions_ld: structured::Sessions,
+    sessions_ld: Arc<structured::Sessions>,
+    /// A hash of the programme (see `render::programme_key`).
+    programme_key: Key,
     /// What the template context of every page of the language has: the language, the
     /// event, the interface strings, the feeds.
     base: Context,
     /// A hash of `base`.
     base_key: Key,
-    /// A hash of `days`, once a page key needed it.
-    days_key: OnceLock<Key>,
 }
 
 impl<'a> LanguageViews<'a> {
@@ -224,6 +224,7 @@ impl<'a> LanguageViews<'a> {
         event: &'a Event,
         theme: &'a Theme,
         language: &'a Language,
+        programme_key: Key,
         cache: &'a Cache,
     ) -> Result<LanguageViews<'a>, Error> {
         let formats = DateFormats::new(&language.locale).map_err(|e| {
@@ -290,13 +291,25 @@ impl<'a> LanguageViews<'a> {
             event_view,
             days,
             people,
-            sessions_ld: structured::Sessions::default(),
+            sessions_ld: Arc::default(),
+            programme_key,
             base: Context::new(),
             base_key: 0,
-            days_key: OnceLock::new(),
         };
         // Made from the views' own text, so once they are.
-        views.sessions_ld = structured::Sessions::new(config, &Plain::new(config, event, &views));
+        let sessions_key = || {
+            let mut digest = Digest::new("sessions");
+            digest
+                .part(&programme_key.to_le_bytes())
+                .part(language.code.as_bytes());
+            digest.finish()
+        };
+        views.sessions_ld = cache.sessions.get_or(sessions_key, || {
+            Arc::new(structured::Sessions::new(
+                config,
+                &Plain::new(config, event, &views),
+            ))
+        });
         let base = views.base_values();
         let mut digest = Digest::new("language");
         digest.json(&base);
@@ -346,15 +359,28 @@ impl<'a> LanguageViews<'a> {
         let alternates = self.alternates(page, all);
         let languages = self.switcher(page, all);
         let nav = self.nav(page);
-        let plain = Plain::new(self.config, self.event, self);
-        let structured_data = structured::page(self.config, &plain, &self.sessions_ld, page);
+        // The page's JSON-LD is made only when the page is: its key says what it is made
+        // from, the programme and the page's own model.
+        let structured_data = || {
+            let plain = Plain::new(self.config, self.event, self);
+            structured::page(self.config, &plain, &self.sessions_ld, page)
+        };
+        let structured_key = || {
+            let mut digest = Digest::new("structured data");
+            digest.part(&self.programme_key.to_le_bytes());
+            match page {
+                PageRef::Speaker(i) => digest.hash(&self.event.speakers[i]),
+                PageRef::Page(i) => digest.hash(&self.event.pages[i]),
+                PageRef::Home | PageRef::Programme | PageRef::Speakers => &mut digest,
+            };
+            digest.finish()
+        };
         let mut inputs: Vec<(&str, &dyn Input)> = vec![
             ("root", &root),
             ("canonical", &canonical),
             ("alternates", &alternates),
             ("languages", &languages),
             ("nav", &nav),
-            ("structured_data", &structured_data),
         ];
         let ui = |key: &str| self.ui.get(key).cloned();
         let (speaker, appearances, speaker_calendar, body);
@@ -404,14 +430,11 @@ impl<'a> LanguageViews<'a> {
                 .part(&self.theme.id.to_le_bytes())
                 .part(template.as_bytes())
                 .part(&[u8::from(self.config.minify)])
-                .part(&self.base_key.to_le_bytes());
+                .part(&self.base_key.to_le_bytes())
+                .part(&structured_key().to_le_bytes());
             if overview {
-                let days = self.days_key.get_or_init(|| {
-                    let mut digest = Digest::new("days");
-                    digest.json(&self.days).json(&People(&self.people));
-                    digest.finish()
-                });
-                digest.part(&days.to_le_bytes());
+                // `days` and `people` are made from the programme alone.
+                digest.part(&self.programme_key.to_le_bytes());
             }
             for (name, value) in &inputs {
                 digest.part(name.as_bytes());
@@ -441,10 +464,14 @@ impl<'a> LanguageViews<'a> {
                 for (name, value) in &inputs {
                     value.insert_into(name, &mut context.context);
                 }
+                context
+                    .context
+                    .insert("structured_data", &structured_data());
                 let html = self.theme.render_to(template, &context.context);
                 for (name, _) in &inputs {
                     context.context.remove(name);
                 }
+                context.context.remove("structured_data");
                 if page == PageRef::Programme {
                     // The last page to show `days` (see `render`): gone before minifying.
                     context.context.remove("days");
