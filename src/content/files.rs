@@ -76,6 +76,12 @@ pub fn load_yaml<T: DeserializeOwned + Send + Sync + 'static>(
 /// Reads `file` and parses it with `parse`, unless an earlier build (in `serve`) parsed the
 /// same bytes at the same path, as the same type and with the same `extra` parts (what else
 /// the parse depends on). The warnings of the parse come back with the value.
+///
+/// A file whose status (size, times, inode) is the one an earlier build saw is not even
+/// read, provided that status had settled: changed more than [`SETTLED`] before. Any write
+/// to a file sets its change time to the present, which a settled status cannot have, so
+/// a file cannot change without a new status, even within the clock's grain (git's rule
+/// for its index, against "racy" files).
 fn parse_cached<T: Send + Sync + 'static>(
     root: &Path,
     file: &Path,
@@ -83,32 +89,93 @@ fn parse_cached<T: Send + Sync + 'static>(
     cache: &Cache,
     parse: impl FnOnce(String) -> Result<(T, Vec<Warning>), Error>,
 ) -> Result<(Arc<T>, Vec<Warning>), Error> {
-    let bytes = std::fs::read(root.join(file))
-        .map_err(|e| Error::new(Place::file(file), Problem::Unreadable(e.to_string())))?;
+    let unreadable =
+        |e: std::io::Error| Error::new(Place::file(file), Problem::Unreadable(e.to_string()));
+    let path = root.join(file);
     if !cache.files.enabled() {
+        let bytes = std::fs::read(&path).map_err(unreadable)?;
         return parse(yaml::decode(bytes, file)?)
             .map(|(value, warnings)| (Arc::new(value), warnings));
     }
-    let mut digest = Digest::new("file");
-    digest
-        .part(std::any::type_name::<T>().as_bytes())
-        .part(file.as_os_str().as_encoded_bytes())
-        .part(&bytes);
-    for part in extra {
-        digest.part(part.as_bytes());
+    let key = |kind: &str, content: &[u8]| {
+        let mut digest = Digest::new(kind);
+        digest
+            .part(std::any::type_name::<T>().as_bytes())
+            .part(file.as_os_str().as_encoded_bytes())
+            .part(content);
+        for part in extra {
+            digest.part(part.as_bytes());
+        }
+        digest.finish()
+    };
+    let cached = |key| {
+        let hit = cache.files.get(key)?.downcast::<Parsed<T>>().ok()?;
+        Some((Arc::clone(&hit.0), hit.1.clone()))
+    };
+    let status = settled_status(&path).map(|status| key("file status", &status));
+    if let Some(hit) = status.and_then(cached) {
+        return Ok(hit);
     }
-    let key = digest.finish();
-    if let Some(parsed) = cache
+    let bytes = std::fs::read(&path).map_err(unreadable)?;
+    let content = key("file", &bytes);
+    let parsed = match cache
         .files
-        .get(key)
+        .get(content)
         .and_then(|hit| hit.downcast::<Parsed<T>>().ok())
     {
-        return Ok((Arc::clone(&parsed.0), parsed.1.clone()));
+        Some(parsed) => parsed,
+        None => {
+            let (value, warnings) = parse(yaml::decode(bytes, file)?)?;
+            let parsed = Arc::new((Arc::new(value), warnings));
+            cache.files.insert(content, parsed.clone());
+            parsed
+        }
+    };
+    if let Some(status) = status {
+        cache.files.insert(status, parsed.clone());
     }
-    let (value, warnings) = parse(yaml::decode(bytes, file)?)?;
-    let parsed = Arc::new((Arc::new(value), warnings));
-    cache.files.insert(key, parsed.clone());
     Ok((Arc::clone(&parsed.0), parsed.1.clone()))
+}
+
+/// How long before now a file's status must have last changed to be trusted for its content.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A file's size, modification and change times, inode and device, when its last change is
+/// [`SETTLED`]; `None` where the system gives no change time.
+#[cfg(unix)]
+fn settled_status(path: &Path) -> Option<Vec<u8>> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .ok()?
+        .saturating_sub(SETTLED);
+    let time = |seconds: i64, nanos: i64| {
+        Some(std::time::Duration::new(
+            u64::try_from(seconds).ok()?,
+            u32::try_from(nanos).ok()?,
+        ))
+    };
+    let modified = time(meta.mtime(), meta.mtime_nsec())?;
+    let changed = time(meta.ctime(), meta.ctime_nsec())?;
+    if modified.max(changed) >= now {
+        return None;
+    }
+    let fields = [
+        meta.len(),
+        meta.mtime() as u64,
+        meta.mtime_nsec() as u64,
+        meta.ctime() as u64,
+        meta.ctime_nsec() as u64,
+        meta.ino(),
+        meta.dev(),
+    ];
+    Some(fields.iter().flat_map(|f| f.to_le_bytes()).collect())
+}
+
+#[cfg(not(unix))]
+fn settled_status(_path: &Path) -> Option<Vec<u8>> {
+    None
 }
 
 /// A parsed file and the warnings its parse gave, as the cache keeps them.
@@ -306,7 +373,11 @@ fn list_folder(root: &Path, folder: &Path, errors: &mut Errors) -> Vec<PathBuf> 
     };
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
-        .filter(|e| root.join(folder).join(e.file_name()).is_file())
+        // The entry's type comes with the listing; only a link needs a look at its target.
+        .filter(|e| match e.file_type() {
+            Ok(kind) if !kind.is_symlink() => kind.is_file(),
+            _ => e.path().is_file(),
+        })
         .map(|e| folder.join(e.file_name()))
         .filter(|p| !is_temporary(p))
         .collect();
