@@ -1,9 +1,9 @@
 //! The HTML pages: what each template is given, per language.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use chrono::NaiveDateTime;
+use chrono_tz::Tz;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
@@ -99,7 +99,7 @@ struct PersonView {
 /// A session as templates see it. Its people are ids into `people`, the language's
 /// [`People`]: a speaker of ten sessions is then in the template data once, not ten times.
 #[derive(Serialize)]
-struct SessionView<'a> {
+struct SessionView {
     id: String,
     kind: &'static str,
     kind_label: Localized,
@@ -113,17 +113,17 @@ struct SessionView<'a> {
     cancelled: bool,
     /// Its `.ics`, for "add to calendar".
     calendar: String,
-    moderators: Vec<&'a str>,
-    speakers: Vec<&'a str>,
+    moderators: Vec<String>,
+    speakers: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct DayView<'a> {
+struct DayView {
     anchor: String,
     date: String,
     title: Option<Localized>,
     zone: String,
-    sessions: Vec<SessionView<'a>>,
+    sessions: Vec<SessionView>,
 }
 
 /// The speakers of a language by id, as the template value `people`.
@@ -204,7 +204,10 @@ pub struct LanguageViews<'a> {
     localizer: Localizer<'a>,
     ui: BTreeMap<String, Localized>,
     event_view: EventView,
-    days: Vec<DayView<'a>>,
+    /// The programme's days, once a page shows them.
+    days: OnceLock<Vec<DayView>>,
+    /// When each session is, by day, then by session.
+    times: Vec<Vec<Times>>,
     people: Vec<PersonView>,
     /// The JSON-LD of every session.
     sessions_ld: Arc<structured::Sessions>,
@@ -275,11 +278,15 @@ impl<'a> LanguageViews<'a> {
                 })
                 .collect(),
         };
-        let days = event
+        let times = event
             .programme
             .days
             .iter()
-            .map(|day| day_view(day, event, &localizer, &formats, &ui))
+            .map(|day| {
+                let date = formats.day(day.date);
+                let times = |session| Times::new(day, &date, session, event.timezone, &formats);
+                day.sessions.iter().map(times).collect()
+            })
             .collect();
         let mut views = LanguageViews {
             config,
@@ -289,7 +296,8 @@ impl<'a> LanguageViews<'a> {
             localizer,
             ui,
             event_view,
-            days,
+            days: OnceLock::new(),
+            times,
             people,
             sessions_ld: Arc::default(),
             programme_key,
@@ -316,6 +324,28 @@ impl<'a> LanguageViews<'a> {
         views.base_key = digest.finish();
         views.base = Context::from_value(tera::Value::Object(base)).unwrap_or_default();
         Ok(views)
+    }
+
+    /// The programme's days, made the first time a page needs them (sequentially: no other
+    /// page's work may run inside the lock).
+    fn days(&self) -> &[DayView] {
+        self.days.get_or_init(|| {
+            // The formats are not shared between threads; `new` made them once already from
+            // the same locale, so they cannot fail here.
+            let Ok(formats) = DateFormats::new(&self.language.locale) else {
+                return Vec::new();
+            };
+            let event = self.event;
+            event
+                .programme
+                .days
+                .iter()
+                .zip(&self.times)
+                .map(|(day, times)| {
+                    day_view(day, times, event, &self.localizer, &formats, &self.ui)
+                })
+                .collect()
+        })
     }
 
     fn code(&self) -> &str {
@@ -383,7 +413,7 @@ impl<'a> LanguageViews<'a> {
             ("nav", &nav),
         ];
         let ui = |key: &str| self.ui.get(key).cloned();
-        let (speaker, appearances, speaker_calendar, body);
+        let (speaker, speaker_calendar, body);
         let (template, title, kind) = match page {
             PageRef::Home => ("home.html", self.event_view.name.clone(), "home"),
             PageRef::Programme => (
@@ -405,9 +435,7 @@ impl<'a> LanguageViews<'a> {
                     person: &self.people[i],
                     biography: self.localizer.markdown(&model.biography),
                 };
-                appearances = self.appearances(model);
                 inputs.push(("speaker", &speaker));
-                inputs.push(("appearances", &appearances));
                 if !model.appearances.is_empty() {
                     speaker_calendar = calendar::speaker_path(self.code(), &model.id);
                     inputs.push(("speaker_calendar", &speaker_calendar));
@@ -453,7 +481,7 @@ impl<'a> LanguageViews<'a> {
                 // template value, the whole programme weighs megabytes at a large event.
                 if overview != context.days {
                     if overview {
-                        context.context.insert("days", &self.days);
+                        context.context.insert("days", self.days());
                         context.context.insert("people", &People(&self.people));
                     } else {
                         context.context.remove("days");
@@ -467,11 +495,17 @@ impl<'a> LanguageViews<'a> {
                 context
                     .context
                     .insert("structured_data", &structured_data());
+                // Made from the programme and the speaker's model, which the key holds.
+                if let PageRef::Speaker(i) = page {
+                    let appearances = self.appearances(&self.event.speakers[i]);
+                    context.context.insert("appearances", &appearances);
+                }
                 let html = self.theme.render_to(template, &context.context);
                 for (name, _) in &inputs {
                     context.context.remove(name);
                 }
                 context.context.remove("structured_data");
+                context.context.remove("appearances");
                 if page == PageRef::Programme {
                     // The last page to show `days` (see `render`): gone before minifying.
                     context.context.remove("days");
@@ -625,19 +659,19 @@ impl<'a> LanguageViews<'a> {
             .appearances
             .iter()
             .map(|a| {
-                let day = &self.days[a.day];
-                let session = &day.sessions[a.session];
+                let session = &self.event.programme.days[a.day].sessions[a.session];
+                let times = &self.times[a.day][a.session];
                 let role_key = match a.role {
                     Role::Moderator => "role_moderator",
                     Role::Speaker => "role_speaker",
                 };
                 AppearanceView {
-                    date: day.date.clone(),
-                    start: session.start.clone(),
-                    end: session.end.clone(),
-                    start_iso: session.start_iso.clone(),
-                    end_iso: session.end_iso.clone(),
-                    title: session.title.clone(),
+                    date: times.date.clone(),
+                    start: times.start.clone(),
+                    end: times.end.clone(),
+                    start_iso: times.start_iso.clone(),
+                    end_iso: times.end_iso.clone(),
+                    title: self.localizer.text(&session.title),
                     url: format!(
                         "{}#{}",
                         PageRef::Programme.dir(self.event, self.code()),
@@ -649,7 +683,7 @@ impl<'a> LanguageViews<'a> {
                         .cloned()
                         .unwrap_or_else(|| self.localizer.text(&Text::Same(role_key.into()))),
                     cancelled: session.cancelled,
-                    calendar: session.calendar.clone(),
+                    calendar: calendar::session_path(self.code(), &session.id),
                 }
             })
             .collect()
@@ -773,24 +807,26 @@ fn initials(name: &str) -> String {
     letters.join(separator)
 }
 
-fn day_view<'a>(
-    day: &'a Day,
-    event: &'a Event,
+fn day_view(
+    day: &Day,
+    times: &[Times],
+    event: &Event,
     localizer: &Localizer,
     formats: &DateFormats,
     ui: &BTreeMap<String, Localized>,
-) -> DayView<'a> {
+) -> DayView {
     let mut zones: Vec<String> = Vec::new();
     let sessions = day
         .sessions
         .iter()
-        .map(|session| {
+        .zip(times)
+        .map(|(session, times)| {
             let start = day.date.and_time(session.start);
             let zone = formats.offset(dates::offset_at(event.timezone, start));
             if !zones.contains(&zone) {
                 zones.push(zone);
             }
-            session_view(session, start, day, event, localizer, formats, ui)
+            session_view(session, times, event, localizer, ui)
         })
         .collect();
     DayView {
@@ -809,23 +845,19 @@ fn day_view<'a>(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn session_view<'a>(
-    session: &'a Session,
-    start: NaiveDateTime,
-    day: &Day,
-    event: &'a Event,
+fn session_view(
+    session: &Session,
+    times: &Times,
+    event: &Event,
     localizer: &Localizer,
-    formats: &DateFormats,
     ui: &BTreeMap<String, Localized>,
-) -> SessionView<'a> {
+) -> SessionView {
     let ids = |people: &[usize]| {
         people
             .iter()
-            .map(|&i| event.speakers[i].id.as_str())
+            .map(|&i| event.speakers[i].id.clone())
             .collect()
     };
-    let end = session.end.map(|t| day.date.and_time(t));
     let kind = session.kind.name();
     SessionView {
         id: session.id.clone(),
@@ -840,14 +872,38 @@ fn session_view<'a>(
             .as_ref()
             .and_then(|d| localizer.markdown(d)),
         location: localizer.optional(&session.location),
-        start: formats.time(session.start),
-        end: session.end.map(|t| formats.time(t)),
-        start_iso: dates::iso(event.timezone, start),
-        end_iso: end.map(|e| dates::iso(event.timezone, e)),
+        start: times.start.clone(),
+        end: times.end.clone(),
+        start_iso: times.start_iso.clone(),
+        end_iso: times.end_iso.clone(),
         cancelled: session.cancelled,
         calendar: calendar::session_path(&localizer.language.code, &session.id),
         moderators: ids(&session.moderators),
         speakers: ids(&session.speakers),
+    }
+}
+
+/// When a session is, as pages write it in one language.
+struct Times {
+    /// Its day.
+    date: String,
+    start: String,
+    end: Option<String>,
+    /// Its start with its UTC offset, for `<time datetime>`.
+    start_iso: String,
+    end_iso: Option<String>,
+}
+
+impl Times {
+    fn new(day: &Day, date: &str, session: &Session, zone: Tz, formats: &DateFormats) -> Times {
+        let at = |time| dates::iso(zone, day.date.and_time(time));
+        Times {
+            date: date.to_string(),
+            start: formats.time(session.start),
+            end: session.end.map(|t| formats.time(t)),
+            start_iso: at(session.start),
+            end_iso: session.end.map(at),
+        }
     }
 }
 
