@@ -5,6 +5,7 @@
 mod calendar;
 pub mod dates;
 pub mod markdown;
+mod minify;
 mod pages;
 mod plain;
 mod schedule;
@@ -123,8 +124,8 @@ fn render_pages(
     let mut chooser = || pages::render_chooser(views).map(String::into_bytes);
     let mut not_found = || pages::render_not_found(views).map(String::into_bytes);
     for (path, page) in [
-        ("index.html", finish(config, &mut chooser)),
-        ("404.html", finish(config, &mut not_found)),
+        ("index.html", minify::finish(config, &mut chooser)),
+        ("404.html", minify::finish(config, &mut not_found)),
     ] {
         match page {
             Ok(page) => published.put(order, path.into(), page),
@@ -338,58 +339,4 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// A page as published, minified when the site asks for it. `render` makes it; it is asked
-/// again in the rare case the page is not the strict HTML that the one-pass minifier takes
-/// (raw HTML of an editor's, a site's own template): the page then goes through the general
-/// minifier, which takes any HTML but builds a syntax tree of it, many times its size. The
-/// one-pass minifier works in place, so a page is never in memory twice.
-fn finish(
-    config: &Config,
-    render: &mut dyn FnMut() -> Result<Vec<u8>, Error>,
-) -> Result<Vec<u8>, Error> {
-    let mut html = render()?;
-    if !config.minify {
-        return Ok(html);
-    }
-    let tag = html_tag(&html).map(|range| html[range].to_vec());
-    let onepass = minify_html_onepass::Cfg {
-        minify_css: true,
-        minify_js: true,
-    };
-    let minified = match minify_html_onepass::in_place(&mut html, &onepass) {
-        Ok(len) => {
-            html.truncate(len);
-            html
-        }
-        Err(_) => {
-            drop(html);
-            let mut cfg = minify_html::Cfg::new();
-            cfg.minify_css = true;
-            cfg.minify_js = true;
-            cfg.keep_html_and_head_opening_tags = true;
-            minify_html::minify(&render()?, &cfg)
-        }
-    };
-    Ok(with_html_tag(minified, tag))
-}
-
-/// Where the `<html …>` tag of a page is.
-fn html_tag(text: &[u8]) -> Option<std::ops::Range<usize>> {
-    let start = text
-        .windows(5)
-        .position(|w| w.eq_ignore_ascii_case(b"<html"))?;
-    let end = start + text[start..].iter().position(|&b| b == b'>')? + 1;
-    Some(start..end)
-}
-
-/// Puts the template's own `<html lang="…" dir="…">` back in place of its minified form
-/// (`<html dir=rtl lang=ar>`): the page's language and direction then read the same to every
-/// tool, to a search of the text as to an HTML parser, for the cost of a few bytes.
-fn with_html_tag(mut minified: Vec<u8>, tag: Option<Vec<u8>>) -> Vec<u8> {
-    if let (Some(tag), Some(range)) = (tag, html_tag(&minified)) {
-        minified.splice(range, tag);
-    }
-    minified
 }

@@ -514,7 +514,7 @@ impl<'a> LanguageViews<'a> {
                 }
                 html
             };
-            super::finish(self.config, &mut render).map(Arc::new)
+            super::minify::finish(self.config, &mut render).map(Arc::new)
         };
         let bytes = match key {
             Some(key) => pages.get_or_try(|| key, make)?,
