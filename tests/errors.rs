@@ -599,3 +599,25 @@ rule!(
     "content/event.yaml:3:13",
     "events of more than a year are not supported"
 );
+
+#[test]
+fn a_speaker_listed_twice_in_a_session_is_a_warning_and_shown_once() {
+    let site = Site::copy_of("multilingual");
+    site.edit(
+        "content/programme.yaml",
+        "speakers: [karim-haddad, lucie-moreau]",
+        "speakers: [karim-haddad, lucie-moreau, karim-haddad]",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/programme.yaml:29:")
+            && run.stderr.contains("`karim-haddad` is listed twice"),
+        "{}",
+        run.stderr
+    );
+    let built = common::Published::at(site.out());
+    let programme = built.page("en/programme/index.html");
+    let names = programme.select("#opening .speakers li");
+    assert_eq!(names.len(), 2);
+}

@@ -228,8 +228,9 @@ impl<'a> Fallbacks<'a> {
         });
     }
 
-    /// Warns that a Markdown file is missing in a language.
-    fn missing_file(&mut self, place: Place, message: String) {
+    /// Warns of something else worked around: a Markdown file missing in a language, a
+    /// person listed twice.
+    fn warn(&mut self, place: Place, message: String) {
         self.warnings.push(Warning { place, message });
     }
 }

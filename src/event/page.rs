@@ -79,7 +79,7 @@ pub fn gather(
         for language in &config.languages {
             if !page.title.has(&language.code) {
                 let shown = page.title.get(&language.code, &config.languages[0].code);
-                fallbacks.missing_file(
+                fallbacks.warn(
                     Place::file(format!("content/pages/{}.{}.md", page.name, language.code)),
                     format!(
                         "missing translation: the page has no {} file; the {} one is shown",

@@ -197,10 +197,23 @@ pub fn assemble(
                 }
             }
             let mut people = |ids: &[String], field: &'static str, role: Role| -> Vec<usize> {
+                let mut listed: Vec<usize> = Vec::new();
                 ids.iter()
                     .enumerate()
                     .filter_map(|(i, speaker)| {
                         let found = speakers.find(speaker);
+                        if found.is_some_and(|index| listed.contains(&index)) {
+                            fallbacks.warn(
+                                file.place(&format!("{path}.{field}.{i}")),
+                                format!(
+                                    "`{}` is listed twice in the {field} of this session; \
+                                     shown once",
+                                    speaker.trim()
+                                ),
+                            );
+                            return None;
+                        }
+                        listed.extend(found);
                         if found.is_none() {
                             errors.push(
                                 file.place(&format!("{path}.{field}.{i}")),

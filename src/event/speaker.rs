@@ -176,7 +176,7 @@ pub fn gather(
                 .name
                 .get(&config.languages[0].code, &config.languages[0].code);
             let shown = shown.lang.unwrap_or_default();
-            fallbacks.missing_file(
+            fallbacks.warn(
                 Place::file(format!(
                     "content/speakers/{}.{}.md",
                     speaker.id, language.code
