@@ -8,7 +8,8 @@ use crate::diagnostics::Error;
 /// again in the rare case the page is not the strict HTML that the one-pass minifier takes
 /// (raw HTML of an editor's, a site's own template): the page then goes through the general
 /// minifier, which takes any HTML but builds a syntax tree of it, many times its size. The
-/// one-pass minifier works in place, so a page is never in memory twice.
+/// one-pass minifier works in place and builds nothing: the page is held twice only while
+/// the spaces between attributes are put back.
 pub(super) fn finish(
     config: &Config,
     render: &mut dyn FnMut() -> Result<Vec<u8>, Error>,
