@@ -12,7 +12,7 @@ use crate::diagnostics::{Error, Errors, Place, Problem};
 pub const CONFIG_FILE: &str = "site-config.yaml";
 
 /// Writing direction of a language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Left to right.
@@ -45,7 +45,7 @@ impl Direction {
 }
 
 /// A language of the site.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Language {
     /// Its BCP 47 code, as written in the configuration and used in URLs.
     pub code: String,
@@ -58,7 +58,7 @@ pub struct Language {
 }
 
 /// The site's configuration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Config {
     /// Where the site is published, always ending with `/`.
     pub base_url: String,

@@ -721,7 +721,7 @@ fn without_a_timestamp_rebuilding_unchanged_files_changes_no_feed() {
 }
 
 #[test]
-fn a_biography_edited_changes_no_feed_and_a_programme_edited_moves_their_stamp() {
+fn a_biography_edited_changes_no_feed_and_the_programme_or_its_strings_move_their_stamp() {
     let site = copy_site("minimal");
     let before = build_at(site.path(), None);
     // An hour ahead, so that the edits are the newest changes whatever the clock's grain.
@@ -753,6 +753,23 @@ fn a_biography_edited_changes_no_feed_and_a_programme_edited_moves_their_stamp()
     let moved = build_at(site.path(), None);
     let feed = parse("en/calendar.ics", &text(&moved, "en/calendar.ics"));
     let expected = DateTime::<Utc>::from(later)
+        .format("%Y%m%dT%H%M%SZ")
+        .to_string();
+    assert_eq!(feed.events[0].one("DTSTAMP"), expected);
+
+    // Interface strings name the kinds of session in the feeds.
+    let latest = later + std::time::Duration::from_secs(3600);
+    let strings = site.path().join("content/i18n/en.yaml");
+    std::fs::create_dir_all(strings.parent().unwrap()).unwrap();
+    std::fs::write(&strings, "cancelled: Called off\n").unwrap();
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&strings)
+        .unwrap();
+    file.set_modified(latest).unwrap();
+    let moved = build_at(site.path(), None);
+    let feed = parse("en/calendar.ics", &text(&moved, "en/calendar.ics"));
+    let expected = DateTime::<Utc>::from(latest)
         .format("%Y%m%dT%H%M%SZ")
         .to_string();
     assert_eq!(feed.events[0].one("DTSTAMP"), expected);

@@ -108,32 +108,28 @@ fn parse_cached<T: Send + Sync + 'static>(
         }
         digest.finish()
     };
-    let cached = |key| {
-        let hit = cache.files.get(key)?.downcast::<Parsed<T>>().ok()?;
-        Some((Arc::clone(&hit.0), hit.1.clone()))
-    };
+    let cached = |key| cache.files.get(key)?.downcast::<Parsed<T>>().ok();
     let status = settled_status(&path).map(|status| key("file status", &status));
-    if let Some(hit) = status.and_then(cached) {
-        return Ok(hit);
-    }
-    let bytes = std::fs::read(&path).map_err(unreadable)?;
-    let content = key("file", &bytes);
-    let parsed = match cache
-        .files
-        .get(content)
-        .and_then(|hit| hit.downcast::<Parsed<T>>().ok())
-    {
+    let parsed = match status.and_then(cached) {
         Some(parsed) => parsed,
         None => {
-            let (value, warnings) = parse(yaml::decode(bytes, file)?)?;
-            let parsed = Arc::new((Arc::new(value), warnings));
-            cache.files.insert(content, parsed.clone());
+            let bytes = std::fs::read(&path).map_err(unreadable)?;
+            let content = key("file", &bytes);
+            let parsed = match cached(content) {
+                Some(parsed) => parsed,
+                None => {
+                    let (value, warnings) = parse(yaml::decode(bytes, file)?)?;
+                    let parsed = Arc::new((Arc::new(value), warnings));
+                    cache.files.insert(content, parsed.clone());
+                    parsed
+                }
+            };
+            if let Some(status) = status {
+                cache.files.insert(status, parsed.clone());
+            }
             parsed
         }
     };
-    if let Some(status) = status {
-        cache.files.insert(status, parsed.clone());
-    }
     Ok((Arc::clone(&parsed.0), parsed.1.clone()))
 }
 
@@ -348,16 +344,19 @@ pub fn programme_last_modified(root: &Path) -> Option<SystemTime> {
     ]
     .iter()
     .filter_map(|file| std::fs::metadata(root.join(file)).ok()?.modified().ok());
-    let strings = ["content/i18n", "themes"]
-        .iter()
-        .flat_map(|folder| WalkDir::new(root.join(folder)).follow_links(true))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !is_temporary(e.path()))
-        .filter(|e| {
-            let path = e.path().strip_prefix(root).unwrap_or(e.path());
-            path.components().any(|c| c.as_os_str() == "i18n")
-        })
-        .filter_map(|e| e.metadata().ok()?.modified().ok());
+    // Interface strings are the files of `content/i18n/` and of each theme's `i18n/`.
+    let themes = std::fs::read_dir(root.join("themes"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|theme| theme.path().join("i18n"));
+    let strings = std::iter::once(root.join("content/i18n"))
+        .chain(themes)
+        .flat_map(|folder| std::fs::read_dir(folder).into_iter().flatten().flatten())
+        .filter(|e| !is_temporary(&e.path()))
+        .filter_map(|e| std::fs::metadata(e.path()).ok())
+        .filter(|meta| meta.is_file())
+        .filter_map(|meta| meta.modified().ok());
     files.chain(strings).max()
 }
 

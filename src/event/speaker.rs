@@ -33,6 +33,20 @@ pub struct Speaker {
     pub appearances: Vec<Appearance>,
 }
 
+impl Speaker {
+    /// The sessions they are in, each once (as day and session indexes), in programme order:
+    /// someone who both moderates and speaks in a session appears twice in it.
+    pub fn sessions(&self) -> Vec<(usize, usize)> {
+        let mut sessions: Vec<(usize, usize)> = Vec::new();
+        for appearance in &self.appearances {
+            if !sessions.contains(&(appearance.day, appearance.session)) {
+                sessions.push((appearance.day, appearance.session));
+            }
+        }
+        sessions
+    }
+}
+
 /// A speaker's part in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Appearance {

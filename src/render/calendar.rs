@@ -126,14 +126,8 @@ pub fn feeds(
             put(session_path(lang, &session.id), calendar);
         });
     event.speakers.par_iter().for_each(|speaker| {
-        // A speaker who both moderates and speaks in a session appears twice in it, and a
-        // calendar must not hold the same UID twice.
-        let mut sessions: Vec<(usize, usize)> = Vec::new();
-        for appearance in &speaker.appearances {
-            if !sessions.contains(&(appearance.day, appearance.session)) {
-                sessions.push((appearance.day, appearance.session));
-            }
-        }
+        // A calendar must not hold the same UID twice.
+        let sessions = speaker.sessions();
         if sessions.is_empty() {
             return;
         }

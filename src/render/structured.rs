@@ -67,16 +67,10 @@ pub fn page(config: &Config, plain: &Plain, sessions: &Sessions, page: PageRef) 
             script_safe(&With::events(ld.event(), "subEvent", all.collect()))
         }
         PageRef::Speaker(i) => {
-            // A speaker who both moderates and speaks in a session is in it once.
-            let mut appearing: Vec<(usize, usize)> = Vec::new();
-            for a in &plain.event.speakers[i].appearances {
-                if !appearing.contains(&(a.day, a.session)) {
-                    appearing.push((a.day, a.session));
-                }
-            }
-            let events = appearing
-                .iter()
-                .map(|&(day, session)| sessions.alone[day][session].as_ref());
+            let events = plain.event.speakers[i]
+                .sessions()
+                .into_iter()
+                .map(|(day, session)| sessions.alone[day][session].as_ref());
             script_safe(&With::events(ld.person(i), "performerIn", events.collect()))
         }
         PageRef::Speakers => script_safe(&ld.web_page(page, plain.ui("speakers", "Speakers"))),
