@@ -1,9 +1,9 @@
-//! What `serve` keeps from one build to the next: parsed content files, rendered Markdown and
-//! finished pages, each stored under a hash of everything it was made from (the file's bytes,
-//! the Markdown's text, the page's whole template context and the theme's templates). A
-//! changed input is a new key, so an entry can never be stale: a rebuild with the cache gives
-//! the bytes a fresh build gives, only sooner. There is no dependency graph to keep right
-//! (Zola #401, #757).
+//! What `serve` keeps from one build to the next: parsed content files, rendered Markdown,
+//! finished pages, the calendar feeds and the sessions' JSON-LD, each stored under a hash of
+//! everything it was made from (the file's bytes, the Markdown's text, the page's template
+//! context, model and templates, the programme). A changed input is a new key, so an entry
+//! can never be stale: a rebuild with the cache gives the bytes a fresh build gives, only
+//! sooner. There is no dependency graph to keep right (Zola #401, #757).
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -123,8 +123,8 @@ pub struct Cache {
     pub(crate) markdown: Memo<Arc<str>>,
     /// Finished pages (rendered and minified), by template, theme and context.
     pub(crate) pages: Memo<Arc<Vec<u8>>>,
-    /// The calendar feeds and schedule exports, each with its path, by what they are made
-    /// from (see `render::feeds_key`).
+    /// The calendar feeds and schedule exports, each with its path, by the programme they are
+    /// made from (see `render::programme_key`) and their timestamp.
     pub(crate) feeds: Memo<Files>,
     /// The JSON-LD of every session of a language, by what it is made from.
     pub(crate) sessions: Memo<Arc<crate::render::structured::Sessions>>,
