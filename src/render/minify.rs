@@ -66,36 +66,30 @@ fn with_html_tag(mut minified: Vec<u8>, tag: Option<Vec<u8>>) -> Vec<u8> {
 fn space_attributes(html: Vec<u8>) -> Vec<u8> {
     let mut out = Vec::with_capacity(html.len() + html.len() / 64);
     let mut i = 0;
-    while let Some(offset) = html[i..].iter().position(|&b| b == b'<') {
+    while let Some(offset) = memchr::memchr(b'<', &html[i..]) {
         let start = i + offset;
         out.extend_from_slice(&html[i..start]);
-        i = start;
         let rest = &html[start..];
         if rest.starts_with(b"<!--") {
-            let end = find(rest, b"-->").map_or(html.len(), |e| start + e + 3);
+            let end = memchr::memmem::find(rest, b"-->").map_or(html.len(), |e| start + e + 3);
             out.extend_from_slice(&html[start..end]);
             i = end;
-            continue;
-        }
-        if !rest
+        } else if rest
             .get(1)
             .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!')
         {
+            i = copy_tag(&html, start, &mut out);
+            if let Some(name) = [b"script".as_slice(), b"style"]
+                .into_iter()
+                .find(|name| is_named(&rest[1..], name))
+            {
+                let end = closing_tag(&html[i..], name).map_or(html.len(), |e| i + e);
+                out.extend_from_slice(&html[i..end]);
+                i = end;
+            }
+        } else {
             out.push(b'<');
-            i += 1;
-            continue;
-        }
-        i = copy_tag(&html, start, &mut out);
-        let name: Vec<u8> = rest[1..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .map(u8::to_ascii_lowercase)
-            .collect();
-        if name == b"script" || name == b"style" {
-            let close = [b"</".as_slice(), &name].concat();
-            let end = find_ignoring_case(&html[i..], &close).map_or(html.len(), |e| i + e);
-            out.extend_from_slice(&html[i..end]);
-            i = end;
+            i = start + 1;
         }
     }
     out.extend_from_slice(&html[i..]);
@@ -105,39 +99,42 @@ fn space_attributes(html: Vec<u8>) -> Vec<u8> {
 /// Copies the tag that starts at `start` into `out`, with a space after each quoted value
 /// that another attribute follows; returns where the tag ends.
 fn copy_tag(html: &[u8], start: usize, out: &mut Vec<u8>) -> usize {
-    let mut quote = None;
     let mut i = start;
-    while i < html.len() {
-        let b = html[i];
-        out.push(b);
-        i += 1;
-        match quote {
-            Some(q) if b == q => {
-                quote = None;
-                if html
-                    .get(i)
-                    .is_some_and(|next| !matches!(next, b'>' | b'/') && !next.is_ascii_whitespace())
-                {
-                    out.push(b' ');
-                }
-            }
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => break,
-            None => {}
+    while let Some(offset) = memchr::memchr3(b'"', b'\'', b'>', &html[i..]) {
+        let at = i + offset;
+        let b = html[at];
+        if b == b'>' {
+            out.extend_from_slice(&html[i..=at]);
+            return at + 1;
+        }
+        let close = memchr::memchr(b, &html[at + 1..]).map_or(html.len() - 1, |e| at + 1 + e);
+        out.extend_from_slice(&html[i..=close]);
+        i = close + 1;
+        if html
+            .get(i)
+            .is_some_and(|next| !matches!(next, b'>' | b'/') && !next.is_ascii_whitespace())
+        {
+            out.push(b' ');
         }
     }
-    i
+    out.extend_from_slice(&html[i..]);
+    html.len()
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// Whether the tag name at the start of `tag` (after its `<`) is `name`, in any case.
+fn is_named(tag: &[u8], name: &[u8]) -> bool {
+    tag.len() > name.len()
+        && tag[..name.len()].eq_ignore_ascii_case(name)
+        && !tag[name.len()].is_ascii_alphanumeric()
 }
 
-fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+/// Where the closing tag `</name` of a raw text element starts in `text`, in any case.
+fn closing_tag(text: &[u8], name: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(text, b"</").find(|&at| {
+        text[at + 2..]
+            .get(..name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
 }
 
 #[cfg(test)]
