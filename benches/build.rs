@@ -108,12 +108,21 @@ struct Runs {
     majlis_full: Measure,
     majlis_again: Measure,
     hugo_full: Option<Measure>,
+    /// Full builds into memory (tmpfs), where the disk's own costs do not count.
+    majlis_in_memory: Option<Measure>,
+    hugo_in_memory: Option<Measure>,
     /// Every output folder made, to remove at the end.
     outputs: Vec<PathBuf>,
 }
 
+/// A folder in memory for outputs, where the system has one (`/dev/shm`, a tmpfs on Linux).
+fn in_memory() -> Option<PathBuf> {
+    let shm = PathBuf::from("/dev/shm");
+    shm.is_dir().then_some(shm)
+}
+
 /// Full builds of majlis and of Hugo in turn, each into a fresh folder, and a majlis rebuild
-/// with no change after each of its full builds.
+/// with no change after each of its full builds; then the same full builds into memory.
 fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
     let empty = || Measure {
         seconds: Vec::new(),
@@ -124,12 +133,15 @@ fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
         majlis_full: empty(),
         majlis_again: empty(),
         hugo_full: has_hugo.then(empty),
+        majlis_in_memory: in_memory().map(|_| empty()),
+        hugo_in_memory: in_memory().filter(|_| has_hugo).map(|_| empty()),
         outputs: Vec::new(),
     };
+    let site_arg = site.display().to_string();
+    let hugo_arg = hugo.display().to_string();
     for run in 0..self::runs(scale) {
         let out = fresh_output(work, &format!("{}-out", scale.name), run);
         let out_arg = out.display().to_string();
-        let site_arg = site.display().to_string();
         let command = [MAJLIS, "--root", &site_arg, "build", "--output", &out_arg];
         settle();
         let (s, m) = timed(&command);
@@ -147,13 +159,30 @@ fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
                 "hugo",
                 "--quiet",
                 "--source",
-                &hugo.display().to_string(),
+                &hugo_arg,
                 "--destination",
                 &out.display().to_string(),
             ]);
             hugo_full.seconds.push(s);
             hugo_full.peak_kib.push(m);
             runs.outputs.push(out);
+        }
+        // In memory, deleting costs nothing later: each output goes as soon as it is timed.
+        let Some(memory) = in_memory() else { continue };
+        let out = fresh_output(&memory, &format!("majlis-bench-{}", scale.name), run);
+        let out_arg = out.display().to_string();
+        if let Some(measure) = &mut runs.majlis_in_memory {
+            let (s, m) = timed(&[MAJLIS, "--root", &site_arg, "build", "--output", &out_arg]);
+            measure.seconds.push(s);
+            measure.peak_kib.push(m);
+            let _ = std::fs::remove_dir_all(&out);
+        }
+        if let Some(measure) = &mut runs.hugo_in_memory {
+            let hugo_command = ["hugo", "--quiet", "--source", &hugo_arg, "--destination"];
+            let (s, m) = timed(&[&hugo_command[..], &[&out_arg]].concat());
+            measure.seconds.push(s);
+            measure.peak_kib.push(m);
+            let _ = std::fs::remove_dir_all(&out);
         }
     }
     runs
@@ -257,6 +286,7 @@ fn main() {
     println!("| scale | sessions | full build | rebuild, no change | edit-to-visible (serve) | peak memory | Hugo full build | Hugo peak memory | time vs Hugo | memory vs Hugo |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut outputs = Vec::new();
+    let mut in_memory_rows = Vec::new();
     for scale in scales {
         let site = work.join(format!("{}-site", scale.name));
         let hugo = work.join(format!("{}-hugo", scale.name));
@@ -264,6 +294,19 @@ fn main() {
         synthetic::hugo_site(&hugo, scale);
         let runs = builds(&site, &hugo, &work, scale);
         outputs.extend(runs.outputs);
+        if let Some(majlis) = &runs.majlis_in_memory {
+            let hugo = runs.hugo_in_memory.as_ref();
+            in_memory_rows.push(format!(
+                "| {} | {} | {} | {} |",
+                scale.name,
+                majlis.time(),
+                hugo.map_or("no hugo".into(), Measure::time),
+                hugo.map_or("–".into(), |h| format!(
+                    "{:.2}",
+                    Measure::median(&majlis.seconds) / Measure::median(&h.seconds)
+                )),
+            ));
+        }
         let (full, again, hugo_full) = (runs.majlis_full, runs.majlis_again, runs.hugo_full);
         let visible = edit_to_visible(&site, scale);
         let (hugo_time, hugo_memory, time_ratio, memory_ratio) = match &hugo_full {
@@ -287,6 +330,14 @@ fn main() {
             visible.map_or("–".into(), |m| m.time()),
             full.peak_mib(),
         );
+    }
+    if !in_memory_rows.is_empty() {
+        println!("\nFull builds with the output in memory (/dev/shm), without the disk's costs:\n");
+        println!("| scale | full build | Hugo full build | time vs Hugo |");
+        println!("| --- | --- | --- | --- |");
+        for row in in_memory_rows {
+            println!("{row}");
+        }
     }
     for out in outputs {
         let _ = std::fs::remove_dir_all(out);
