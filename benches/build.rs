@@ -172,6 +172,7 @@ fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
         let out = fresh_output(&memory, &format!("majlis-bench-{}", scale.name), run);
         let out_arg = out.display().to_string();
         if let Some(measure) = &mut runs.majlis_in_memory {
+            settle();
             let (s, m) = timed(&[MAJLIS, "--root", &site_arg, "build", "--output", &out_arg]);
             measure.seconds.push(s);
             measure.peak_kib.push(m);
@@ -179,6 +180,7 @@ fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
         }
         if let Some(measure) = &mut runs.hugo_in_memory {
             let hugo_command = ["hugo", "--quiet", "--source", &hugo_arg, "--destination"];
+            settle();
             let (s, m) = timed(&[&hugo_command[..], &[&out_arg]].concat());
             measure.seconds.push(s);
             measure.peak_kib.push(m);
