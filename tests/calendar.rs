@@ -726,20 +726,33 @@ fn a_biography_edited_changes_no_feed_and_the_programme_or_its_strings_move_thei
     let before = build_at(site.path(), None);
     // An hour ahead, so that the edits are the newest changes whatever the clock's grain.
     let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
-    let edit = |file: &str, addition: &str| {
+    // Appends to a file (made if missing) and dates the change at `when`.
+    let edit = |file: &str, addition: &str, when: std::time::SystemTime| {
         let path = site.path().join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
         std::fs::write(&path, format!("{text}{addition}")).unwrap();
         let file = std::fs::OpenOptions::new()
             .append(true)
             .open(&path)
             .unwrap();
-        file.set_modified(later).unwrap();
+        file.set_modified(when).unwrap();
+    };
+    let stamp_of_feed = || {
+        let built = build_at(site.path(), None);
+        let feed = parse("en/calendar.ics", &text(&built, "en/calendar.ics"));
+        feed.events[0].one("DTSTAMP").to_string()
+    };
+    let stamp = |when: std::time::SystemTime| {
+        DateTime::<Utc>::from(when)
+            .format("%Y%m%dT%H%M%SZ")
+            .to_string()
     };
 
     edit(
         "content/speakers/jane-placeholder.en.md",
         "\nShe also chairs the network's working group.\n",
+        later,
     );
     let after = build_at(site.path(), None);
     assert!(text(&after, "en/speakers/jane-placeholder/index.html").contains("working group"));
@@ -749,30 +762,13 @@ fn a_biography_edited_changes_no_feed_and_the_programme_or_its_strings_move_thei
         assert_eq!(text(&before, feed), text(&after, feed), "{feed} changed");
     }
 
-    edit("content/programme.yaml", "\n# moved\n");
-    let moved = build_at(site.path(), None);
-    let feed = parse("en/calendar.ics", &text(&moved, "en/calendar.ics"));
-    let expected = DateTime::<Utc>::from(later)
-        .format("%Y%m%dT%H%M%SZ")
-        .to_string();
-    assert_eq!(feed.events[0].one("DTSTAMP"), expected);
+    edit("content/programme.yaml", "\n# moved\n", later);
+    assert_eq!(stamp_of_feed(), stamp(later));
 
     // Interface strings name the kinds of session in the feeds.
     let latest = later + std::time::Duration::from_secs(3600);
-    let strings = site.path().join("content/i18n/en.yaml");
-    std::fs::create_dir_all(strings.parent().unwrap()).unwrap();
-    std::fs::write(&strings, "cancelled: Called off\n").unwrap();
-    let file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&strings)
-        .unwrap();
-    file.set_modified(latest).unwrap();
-    let moved = build_at(site.path(), None);
-    let feed = parse("en/calendar.ics", &text(&moved, "en/calendar.ics"));
-    let expected = DateTime::<Utc>::from(latest)
-        .format("%Y%m%dT%H%M%SZ")
-        .to_string();
-    assert_eq!(feed.events[0].one("DTSTAMP"), expected);
+    edit("content/i18n/en.yaml", "cancelled: Called off\n", latest);
+    assert_eq!(stamp_of_feed(), stamp(latest));
 }
 
 #[test]
