@@ -18,12 +18,21 @@ use support::synthetic::{self, Scale};
 
 const MAJLIS: &str = env!("CARGO_BIN_EXE_majlis");
 
+#[derive(Default)]
 struct Measure {
     seconds: Vec<f64>,
     peak_kib: Vec<u64>,
 }
 
 impl Measure {
+    /// Times `command` once more, after the disk has written out what ran before.
+    fn add(&mut self, command: &[&str]) {
+        settle();
+        let (seconds, peak) = timed(command);
+        self.seconds.push(seconds);
+        self.peak_kib.push(peak);
+    }
+
     fn median(values: &[f64]) -> f64 {
         let mut sorted = values.to_vec();
         sorted.sort_by(f64::total_cmp);
@@ -121,20 +130,28 @@ fn in_memory() -> Option<PathBuf> {
     shm.is_dir().then_some(shm)
 }
 
+fn majlis_build<'a>(site: &'a str, out: &'a str) -> [&'a str; 6] {
+    [MAJLIS, "--root", site, "build", "--output", out]
+}
+
+fn hugo_build<'a>(site: &'a str, out: &'a str) -> [&'a str; 6] {
+    ["hugo", "--quiet", "--source", site, "--destination", out]
+}
+
 /// Full builds of majlis and of Hugo in turn, each into a fresh folder, and a majlis rebuild
 /// with no change after each of its full builds; then the same full builds into memory.
 fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
-    let empty = || Measure {
-        seconds: Vec::new(),
-        peak_kib: Vec::new(),
-    };
     let has_hugo = Command::new("hugo").arg("version").output().is_ok();
+    let memory = in_memory();
     let mut runs = Runs {
-        majlis_full: empty(),
-        majlis_again: empty(),
-        hugo_full: has_hugo.then(empty),
-        majlis_in_memory: in_memory().map(|_| empty()),
-        hugo_in_memory: in_memory().filter(|_| has_hugo).map(|_| empty()),
+        majlis_full: Measure::default(),
+        majlis_again: Measure::default(),
+        hugo_full: has_hugo.then(Measure::default),
+        majlis_in_memory: memory.as_ref().map(|_| Measure::default()),
+        hugo_in_memory: memory
+            .as_ref()
+            .filter(|_| has_hugo)
+            .map(|_| Measure::default()),
         outputs: Vec::new(),
     };
     let site_arg = site.display().to_string();
@@ -142,48 +159,24 @@ fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
     for run in 0..self::runs(scale) {
         let out = fresh_output(work, &format!("{}-out", scale.name), run);
         let out_arg = out.display().to_string();
-        let command = [MAJLIS, "--root", &site_arg, "build", "--output", &out_arg];
-        settle();
-        let (s, m) = timed(&command);
-        runs.majlis_full.seconds.push(s);
-        runs.majlis_full.peak_kib.push(m);
-        settle();
-        let (s, m) = timed(&command);
-        runs.majlis_again.seconds.push(s);
-        runs.majlis_again.peak_kib.push(m);
+        runs.majlis_full.add(&majlis_build(&site_arg, &out_arg));
+        runs.majlis_again.add(&majlis_build(&site_arg, &out_arg));
         runs.outputs.push(out);
         if let Some(hugo_full) = &mut runs.hugo_full {
             let out = fresh_output(work, &format!("{}-hugo-out", scale.name), run);
-            settle();
-            let (s, m) = timed(&[
-                "hugo",
-                "--quiet",
-                "--source",
-                &hugo_arg,
-                "--destination",
-                &out.display().to_string(),
-            ]);
-            hugo_full.seconds.push(s);
-            hugo_full.peak_kib.push(m);
+            hugo_full.add(&hugo_build(&hugo_arg, &out.display().to_string()));
             runs.outputs.push(out);
         }
         // In memory, deleting costs nothing later: each output goes as soon as it is timed.
-        let Some(memory) = in_memory() else { continue };
-        let out = fresh_output(&memory, &format!("majlis-bench-{}", scale.name), run);
+        let Some(memory) = &memory else { continue };
+        let out = fresh_output(memory, &format!("majlis-bench-{}", scale.name), run);
         let out_arg = out.display().to_string();
         if let Some(measure) = &mut runs.majlis_in_memory {
-            settle();
-            let (s, m) = timed(&[MAJLIS, "--root", &site_arg, "build", "--output", &out_arg]);
-            measure.seconds.push(s);
-            measure.peak_kib.push(m);
+            measure.add(&majlis_build(&site_arg, &out_arg));
             let _ = std::fs::remove_dir_all(&out);
         }
         if let Some(measure) = &mut runs.hugo_in_memory {
-            let hugo_command = ["hugo", "--quiet", "--source", &hugo_arg, "--destination"];
-            settle();
-            let (s, m) = timed(&[&hugo_command[..], &[&out_arg]].concat());
-            measure.seconds.push(s);
-            measure.peak_kib.push(m);
+            measure.add(&hugo_build(&hugo_arg, &out_arg));
             let _ = std::fs::remove_dir_all(&out);
         }
     }
@@ -246,10 +239,7 @@ fn edit_to_visible(site: &Path, scale: Scale) -> Option<Measure> {
     }
     let file = site.join("content/speakers/speaker-00000.en.md");
     let original = std::fs::read_to_string(&file).unwrap();
-    let mut measure = Measure {
-        seconds: Vec::new(),
-        peak_kib: Vec::new(),
-    };
+    let mut measure = Measure::default();
     for run in 0..runs(scale).max(5) {
         let marker = format!("edit-marker-{run}-{}", std::process::id());
         let started = Instant::now();
