@@ -152,6 +152,21 @@ impl Server {
         }
     }
 
+    /// Replaces `from` with `to` in the site's `file`, then waits until `page` shows `shown`;
+    /// how long that took from the edit.
+    fn edit_until_shown(
+        &self,
+        site: &Site,
+        file: &str,
+        edit: (&str, &str),
+        page: &str,
+        shown: &str,
+    ) -> Duration {
+        let edited = Instant::now();
+        site.edit(file, edit.0, edit.1);
+        self.wait_for(page, edited, |r| r.text().contains(shown))
+    }
+
     /// Opens the live-reload event stream.
     fn events(&self, version: Option<&str>) -> Events {
         let target = match version {
@@ -361,15 +376,13 @@ fn an_edit_is_visible_within_a_second() {
     let page = "/en/speakers/jane-placeholder/";
     assert!(server.get(page).text().contains("Jane Placeholder"));
 
-    let edited = Instant::now();
-    site.edit(
+    let took = server.edit_until_shown(
+        &site,
         "content/speakers/jane-placeholder.en.md",
-        "name: Jane Placeholder",
-        "name: Jane Edited-Placeholder",
+        ("name: Jane Placeholder", "name: Jane Edited-Placeholder"),
+        page,
+        "Jane Edited-Placeholder",
     );
-    let took = server.wait_for(page, edited, |r| {
-        r.text().contains("Jane Edited-Placeholder")
-    });
     assert_quick("an edit", took);
 }
 
@@ -449,9 +462,13 @@ fn renamed_folders_are_followed() {
     site.edit("content/pages/travel.en.md", "By tram.", "By bicycle.");
     let took = server.wait_for("/en/travel/", swapped, |r| r.text().contains("By bicycle."));
     assert!(took < PATIENCE);
-    let edited = Instant::now();
-    site.edit("content/pages/travel.en.md", "By bicycle.", "On foot.");
-    let took = server.wait_for("/en/travel/", edited, |r| r.text().contains("On foot."));
+    let took = server.edit_until_shown(
+        &site,
+        "content/pages/travel.en.md",
+        ("By bicycle.", "On foot."),
+        "/en/travel/",
+        "On foot.",
+    );
     assert_quick("an edit in a replaced folder", took);
 }
 
@@ -548,13 +565,13 @@ fn served_bytes_equal_a_fresh_build_after_a_sequence_of_edits() {
     let root = site.root();
     let server = Server::start(&root);
 
-    let now = Instant::now();
-    site.edit(
+    server.edit_until_shown(
+        &site,
         "content/pages/about.en.md",
-        "title: About",
-        "title: About us",
+        ("title: About", "title: About us"),
+        "/en/about/",
+        "About us",
     );
-    server.wait_for("/en/about/", now, |r| r.text().contains("About us"));
 
     let now = Instant::now();
     let programme = root.join("content/programme.yaml");
@@ -586,15 +603,13 @@ fn served_bytes_equal_a_fresh_build_after_a_sequence_of_edits() {
     site.edit("content/event.yaml", "start_dat:", "start_date:");
 
     // A name is in the calendar feeds too (the sessions' descriptions).
-    let now = Instant::now();
-    site.edit(
+    server.edit_until_shown(
+        &site,
         "content/speakers/amelie-durand.en.md",
-        "role: Chief Urban Planner",
-        "role: Chief Urban Designer",
+        ("role: Chief Urban Planner", "role: Chief Urban Designer"),
+        "/en/speakers/amelie-durand/",
+        "Chief Urban Designer",
     );
-    server.wait_for("/en/speakers/amelie-durand/", now, |r| {
-        r.text().contains("Chief Urban Designer")
-    });
 
     // A burst without waiting, as a checkout or a search-and-replace would make.
     for speaker in ["amelie-durand", "selin-aydin", "tomas-berger"] {
@@ -789,15 +804,13 @@ fn editor_temporaries_make_no_rebuild() {
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(server.rebuilds(), before, "temporaries rebuilt the site");
 
-    let edited = Instant::now();
-    site.edit(
+    server.edit_until_shown(
+        &site,
         "content/speakers/jane-placeholder.en.md",
-        "Nowhere",
+        ("Nowhere", "Elsewhere"),
+        "/en/speakers/jane-placeholder/",
         "Elsewhere",
     );
-    server.wait_for("/en/speakers/jane-placeholder/", edited, |r| {
-        r.text().contains("Elsewhere")
-    });
 }
 
 #[test]
