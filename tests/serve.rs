@@ -952,12 +952,11 @@ fn a_file_rewritten_with_its_old_size_and_time_is_read_again() {
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("Example Speaker"));
     let old = std::time::SystemTime::now() - Duration::from_secs(3600);
-    std::fs::File::options()
-        .append(true)
-        .open(&file)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
+    let backdate = || {
+        let opened = std::fs::File::options().append(true).open(&file).unwrap();
+        opened.set_modified(old).unwrap();
+    };
+    backdate();
     let options = majlis::Options::default();
     let mut cache = majlis::Cache::new();
     let page = "en/speakers/jane-placeholder/index.html";
@@ -970,12 +969,7 @@ fn a_file_rewritten_with_its_old_size_and_time_is_read_again() {
     let same_size = text.replace("Example Speaker", "Example SPEAKER");
     assert_eq!(same_size.len(), text.len());
     std::fs::write(&file, &same_size).unwrap();
-    std::fs::File::options()
-        .append(true)
-        .open(&file)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
+    backdate();
     let third = majlis::build_with(&root, &options, &mut cache).unwrap();
     let html = String::from_utf8_lossy(third.output.get(page).unwrap()).into_owned();
     assert!(
