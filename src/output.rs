@@ -81,6 +81,12 @@ pub trait Sink: Sync {
         false
     }
 
+    /// Keeps every file the last build made from inputs of hash `key` (files made together),
+    /// if none changed since; returns their paths.
+    fn reuse_group(&self, _key: Key) -> Option<Vec<String>> {
+        None
+    }
+
     /// Whether [`Sink::reuse`] can keep files, and so whether keys are worth computing.
     fn keeps_keys(&self) -> bool {
         false
@@ -104,6 +110,10 @@ impl Sink for Staging {
 
     fn reuse(&self, path: &str, key: Key) -> bool {
         self.reuse(path, key)
+    }
+
+    fn reuse_group(&self, key: Key) -> Option<Vec<String>> {
+        self.reuse_group(key)
     }
 
     fn keeps_keys(&self) -> bool {
@@ -293,22 +303,63 @@ impl Staging {
         kept
     }
 
+    /// Keeps every file the last build made, with this same program, from inputs of hash
+    /// `key` (files made together, as the calendar feeds are), when each is untouched since;
+    /// returns their paths. None, keeping none, when any of them must be made again.
+    pub fn reuse_group(&self, key: Key) -> Option<Vec<String>> {
+        if !self.same_program {
+            return None;
+        }
+        let group: Vec<(&String, &Entry)> = self
+            .last
+            .iter()
+            .filter_map(|(path, entry)| Some((path, entry.as_ref()?)))
+            .filter(|(_, entry)| entry.key == Some(key))
+            .collect();
+        if group.is_empty() || !group.iter().all(|(path, last)| self.untouched(path, last)) {
+            return None;
+        }
+        for (linked, (path, _)) in group.iter().enumerate() {
+            if !self.link_last(path) {
+                // The group is made again, and a file written over a link would change the
+                // last output's too: no link may stay.
+                for (path, _) in &group[..linked] {
+                    let _ = fs::remove_file(self.staging.join(path));
+                }
+                return None;
+            }
+        }
+        for (path, last) in &group {
+            self.record(path, (*last).clone());
+        }
+        Some(group.into_iter().map(|(path, _)| path.clone()).collect())
+    }
+
     /// Hard-links the last build's file at `path` into the new output, if `same` says its
     /// entry in the manifest is the one wanted and the file is untouched since.
     fn keep_last(&self, path: &str, same: impl Fn(&Entry) -> bool) -> bool {
-        let (Some(Some(last)), Some(manifest)) = (self.last.get(path), self.last_written) else {
+        let Some(Some(last)) = self.last.get(path) else {
             return false;
         };
-        let old = self.dir.join(path);
-        let untouched = fs::symlink_metadata(&old).is_ok_and(|m| {
-            m.is_file() && m.len() == last.size && m.modified().is_ok_and(|t| t <= manifest)
-        });
-        if !(untouched && same(last)) {
+        same(last) && self.untouched(path, last) && self.link_last(path)
+    }
+
+    /// Whether the last build's file at `path` is still the one its manifest entry `last`
+    /// describes: no newer than the manifest, of the same size.
+    fn untouched(&self, path: &str, last: &Entry) -> bool {
+        let Some(manifest) = self.last_written else {
             return false;
-        }
+        };
+        fs::symlink_metadata(self.dir.join(path)).is_ok_and(|m| {
+            m.is_file() && m.len() == last.size && m.modified().is_ok_and(|t| t <= manifest)
+        })
+    }
+
+    /// Hard-links the last build's file at `path` into the new output.
+    fn link_last(&self, path: &str) -> bool {
         let target = self.staging.join(path);
         let folder = target.parent().map_or(Ok(()), |f| self.make_folder(f));
-        folder.is_ok() && fs::hard_link(&old, &target).is_ok()
+        folder.is_ok() && fs::hard_link(self.dir.join(path), &target).is_ok()
     }
 
     fn record(&self, path: &str, entry: Entry) {

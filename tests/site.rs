@@ -662,22 +662,48 @@ fn a_rebuild_after_edits_publishes_what_a_build_from_nothing_does() {
         rebuilt == fresh.snapshot(),
         "a rebuild differs from a fresh build"
     );
+    // A biography is in no feed: the feeds are kept as a group, and must still be right.
+    // A role is in the sessions' descriptions: the feeds are made again.
+    for (file, from, to) in [
+        (
+            "content/speakers/amelie-durand.en.md",
+            "four cities",
+            "five cities",
+        ),
+        (
+            "content/speakers/amelie-durand.fr.md",
+            "role: Urbaniste en chef",
+            "role: Urbaniste principale",
+        ),
+    ] {
+        site.edit(file, from, to);
+        let rebuilt = site.built().snapshot();
+        let (_dir, fresh) = build_into_temp(&site.root());
+        assert!(rebuilt == fresh.snapshot(), "after {to}, a rebuild differs");
+    }
 }
 
 #[test]
 fn a_published_file_changed_by_hand_is_written_again() {
     let site = Site::copy_of("minimal");
     let built = site.built();
-    let page = built.dir.join("en/speakers/index.html");
-    let original = std::fs::read(&page).unwrap();
+    // A page, and one of the calendar feeds, which are kept or made again all together.
+    let files = ["en/speakers/index.html", "en/calendar.ics"].map(|f| built.dir.join(f));
+    let originals = files.clone().map(|f| std::fs::read(f).unwrap());
     std::thread::sleep(std::time::Duration::from_millis(20));
-    // The same size, so that only the file's time tells it changed.
-    let mut changed = original.clone();
-    let last = changed.len() - 2;
-    changed[last] = if changed[last] == b'x' { b'y' } else { b'x' };
-    std::fs::write(&page, &changed).unwrap();
-    site.built();
-    assert!(std::fs::read(&page).unwrap() == original);
+    for (file, original) in files.iter().zip(&originals) {
+        // The same size, so that only the file's time tells it changed.
+        let mut changed = original.clone();
+        let last = changed.len() - 3;
+        changed[last] = if changed[last] == b'x' { b'y' } else { b'x' };
+        std::fs::write(file, &changed).unwrap();
+    }
+    let rebuilt = site.built();
+    for (file, original) in files.iter().zip(&originals) {
+        assert!(&std::fs::read(file).unwrap() == original, "{file:?}");
+    }
+    let (_dir, fresh) = build_into_temp(&site.root());
+    assert!(rebuilt.snapshot() == fresh.snapshot());
 }
 
 #[test]

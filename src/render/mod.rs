@@ -171,15 +171,16 @@ fn render_feeds(
             },
         );
     };
+    let key = || {
+        let mut digest = Digest::new("feeds");
+        digest
+            .part(&feeds.programme.to_le_bytes())
+            .part(timestamp.to_rfc3339().as_bytes());
+        digest.finish()
+    };
+    let sink = published.sink;
     if cache.feeds.enabled() {
         // `serve` keeps them: most edits (a biography, a page) change none.
-        let key = || {
-            let mut digest = Digest::new("feeds");
-            digest
-                .part(&feeds.programme.to_le_bytes())
-                .part(timestamp.to_rfc3339().as_bytes());
-            digest.finish()
-        };
         let feeds = cache.feeds.get_or(key, || {
             let made = Mutex::new(Vec::new());
             make(&|path, text| lock(&made).push((path, Arc::new(text.into_bytes()))));
@@ -187,6 +188,16 @@ fn render_feeds(
         });
         for (path, bytes) in feeds.iter() {
             published.put(order, path.clone(), Arc::clone(bytes));
+        }
+    } else if sink.keeps_keys() {
+        // A build keeps the last one's when the programme is the same: not made again, not
+        // even to compare.
+        let key = key();
+        match sink.reuse_group(key) {
+            Some(kept) => kept.into_iter().for_each(|path| published.kept(path)),
+            None => make(&|path, text| {
+                published.put_made(order, path, Arc::new(text.into_bytes()), Some(key))
+            }),
         }
     } else {
         make(&|path, text| published.put(order, path, text.into_bytes()));
