@@ -1,7 +1,7 @@
 //! The HTML pages: what each template is given, per language.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use chrono_tz::Tz;
 use rayon::prelude::*;
@@ -204,8 +204,6 @@ pub struct LanguageViews<'a> {
     localizer: Localizer<'a>,
     ui: BTreeMap<String, Localized>,
     event_view: EventView,
-    /// The programme's days, once a page shows them.
-    days: OnceLock<Vec<DayView>>,
     /// When each session is, by day, then by session.
     times: Vec<Vec<Times>>,
     people: Vec<PersonView>,
@@ -296,7 +294,6 @@ impl<'a> LanguageViews<'a> {
             localizer,
             ui,
             event_view,
-            days: OnceLock::new(),
             times,
             people,
             sessions_ld: Arc::default(),
@@ -326,26 +323,22 @@ impl<'a> LanguageViews<'a> {
         Ok(views)
     }
 
-    /// The programme's days, made the first time a page needs them (sequentially: no other
-    /// page's work may run inside the lock).
-    fn days(&self) -> &[DayView] {
-        self.days.get_or_init(|| {
-            // The formats are not shared between threads; `new` made them once already from
-            // the same locale, so they cannot fail here.
-            let Ok(formats) = DateFormats::new(&self.language.locale) else {
-                return Vec::new();
-            };
-            let event = self.event;
-            event
-                .programme
-                .days
-                .iter()
-                .zip(&self.times)
-                .map(|(day, times)| {
-                    day_view(day, times, event, &self.localizer, &formats, &self.ui)
-                })
-                .collect()
-        })
+    /// The programme's days, for the pages that show them: made for the template context,
+    /// which keeps them from one such page to the next, and not held here.
+    fn days(&self) -> Vec<DayView> {
+        // The formats are not shared between threads; `new` made them once already from the
+        // same locale, so they cannot fail here.
+        let Ok(formats) = DateFormats::new(&self.language.locale) else {
+            return Vec::new();
+        };
+        let event = self.event;
+        event
+            .programme
+            .days
+            .iter()
+            .zip(&self.times)
+            .map(|(day, times)| day_view(day, times, event, &self.localizer, &formats, &self.ui))
+            .collect()
     }
 
     fn code(&self) -> &str {
@@ -481,7 +474,7 @@ impl<'a> LanguageViews<'a> {
                 // template value, the whole programme weighs megabytes at a large event.
                 if overview != context.days {
                     if overview {
-                        context.context.insert("days", self.days());
+                        context.context.insert("days", &self.days());
                         context.context.insert("people", &People(&self.people));
                     } else {
                         context.context.remove("days");
