@@ -23,14 +23,11 @@ const SCHEDULED: &str = "https://schema.org/EventScheduled";
 const CANCELLED: &str = "https://schema.org/EventCancelled";
 const OFFLINE: &str = "https://schema.org/OfflineEventAttendanceMode";
 
-/// The JSON-LD of every session in one language, made once and then copied into each page
-/// that names the session: the event's on the home and programme pages, and each of its
-/// speakers' pages.
+/// The JSON-LD of every session in one language without its people, made once and then
+/// copied into the page of each of its speakers, as their `performerIn`.
 #[derive(Default)]
 pub struct Sessions {
-    /// With their people, as the event's `subEvent`s; by day, then by session.
-    with_people: Vec<Vec<Box<RawValue>>>,
-    /// Without, as a speaker's `performerIn`.
+    /// By day, then by session.
     alone: Vec<Vec<Box<RawValue>>>,
 }
 
@@ -38,22 +35,19 @@ impl Sessions {
     /// The sessions of the event in the language of `plain`.
     pub fn new(config: &Config, plain: &Plain) -> Sessions {
         let ld = Ld { config, plain };
-        let made = |with_people: bool| {
-            plain
-                .event
-                .programme
-                .days
-                .par_iter()
-                .map(|day| {
-                    day.sessions
-                        .iter()
-                        .map(|s| raw(&ld.session(day, s, with_people)))
-                        .collect()
-                })
-                .collect()
-        };
-        let (with_people, alone) = rayon::join(|| made(true), || made(false));
-        Sessions { with_people, alone }
+        let alone = plain
+            .event
+            .programme
+            .days
+            .par_iter()
+            .map(|day| {
+                day.sessions
+                    .iter()
+                    .map(|s| raw(&ld.session(day, s, false)))
+                    .collect()
+            })
+            .collect();
+        Sessions { alone }
     }
 }
 
@@ -63,15 +57,28 @@ pub fn page(config: &Config, plain: &Plain, sessions: &Sessions, page: PageRef) 
     let ld = Ld { config, plain };
     match page {
         PageRef::Home | PageRef::Programme => {
-            let all = sessions.with_people.iter().flatten().map(AsRef::as_ref);
-            script_safe(&With::events(ld.event(), "subEvent", all.collect()))
+            // Each session made as it is written: the whole programme is never held as values.
+            let days = &plain.event.programme.days;
+            let all = OneByOne(|| {
+                let ld = &ld;
+                days.iter()
+                    .flat_map(move |day| day.sessions.iter().map(move |s| ld.session(day, s, true)))
+            });
+            let any = days.iter().any(|day| !day.sessions.is_empty());
+            script_safe(&With::events(ld.event(), "subEvent", any.then_some(all)))
         }
         PageRef::Speaker(i) => {
-            let events = plain.event.speakers[i]
+            let events: Vec<&RawValue> = plain.event.speakers[i]
                 .sessions()
                 .into_iter()
-                .map(|(day, session)| sessions.alone[day][session].as_ref());
-            script_safe(&With::events(ld.person(i), "performerIn", events.collect()))
+                .map(|(day, session)| sessions.alone[day][session].as_ref())
+                .collect();
+            let any = !events.is_empty();
+            script_safe(&With::events(
+                ld.person(i),
+                "performerIn",
+                any.then_some(events),
+            ))
         }
         PageRef::Speakers => script_safe(&ld.web_page(page, plain.ui("speakers", "Speakers"))),
         PageRef::Page(i) => {
@@ -92,16 +99,15 @@ pub fn site(config: &Config, plain: &Plain) -> String {
     script_safe(&Value::Object(site))
 }
 
-/// A JSON object with a list of events made beforehand (see [`Sessions`]) after its own
-/// fields, when the list is not empty.
-struct With<'a> {
+/// A JSON object with its own fields, then a list of events when there are any.
+struct With<E> {
     fields: Value,
     key: &'static str,
-    events: Vec<&'a RawValue>,
+    events: Option<E>,
 }
 
-impl<'a> With<'a> {
-    fn events(fields: Value, key: &'static str, events: Vec<&'a RawValue>) -> With<'a> {
+impl<E: Serialize> With<E> {
+    fn events(fields: Value, key: &'static str, events: Option<E>) -> With<E> {
         With {
             fields,
             key,
@@ -110,17 +116,31 @@ impl<'a> With<'a> {
     }
 }
 
-impl Serialize for With<'_> {
+impl<E: Serialize> Serialize for With<E> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let fields = self.fields.as_object();
         let mut map = serializer.serialize_map(None)?;
         for (key, value) in fields.into_iter().flatten() {
             map.serialize_entry(key, value)?;
         }
-        if !self.events.is_empty() {
-            map.serialize_entry(self.key, &self.events)?;
+        if let Some(events) = &self.events {
+            map.serialize_entry(self.key, events)?;
         }
         map.end()
+    }
+}
+
+/// A list made item by item as it is serialized, from a function that starts it anew.
+struct OneByOne<F>(F);
+
+impl<F, I> Serialize for OneByOne<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
     }
 }
 
