@@ -20,17 +20,23 @@ pub fn to_html(markdown: &str, raw_html: bool) -> String {
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut rest = text;
+    // Runs without a special character are copied whole (they are split at ASCII bytes only,
+    // so on character boundaries).
+    while let Some(at) = rest.bytes().position(special) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -78,6 +84,16 @@ mod tests {
     fn raw_html_is_text_when_switched_off() {
         assert_eq!(to_html("<b>x</b>", false), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
         assert_eq!(to_html("<b>x</b>", true), "<p><b>x</b></p>\n");
+    }
+
+    #[test]
+    fn text_is_escaped_for_html_and_nothing_else_changes() {
+        assert_eq!(
+            escape(r#"Tom & "Jerry" <b>'s</b> ../en/ — ممتاز"#),
+            "Tom &amp; &quot;Jerry&quot; &lt;b&gt;&#39;s&lt;/b&gt; ../en/ — ممتاز"
+        );
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("&"), "&amp;");
     }
 
     #[test]

@@ -99,6 +99,9 @@ impl Theme {
             digest.part(name.as_bytes()).part(text.as_bytes());
         }
         let mut tera = Tera::default();
+        // The site's own escaping, as for every text's `html`: Tera's also writes each `/` of
+        // a URL as `&#x2F;`, which HTML does not ask for and a page of links is full of.
+        tera.set_escape_fn(super::markdown::escape);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&e, &sources))?;
         Ok(Theme {
