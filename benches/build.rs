@@ -4,7 +4,9 @@
 //! a synthetic event, then times with the release binary: a full build from nothing, a
 //! rebuild with no change, and edit-to-visible in `serve` after a biography edit; it reports
 //! peak memory (GNU time's maximum resident set), and times Hugo on the same content when
-//! `hugo` is installed. Several runs; median and spread (max − min).
+//! `hugo` is installed, twice: with templates that make the same pages (`benches/hugo/layouts`)
+//! and with a skeleton of each page (`benches/hugo/skeleton`). Several runs; median and spread
+//! (max − min).
 
 mod support;
 
@@ -113,15 +115,31 @@ fn runs(scale: Scale) -> usize {
     }
 }
 
+/// Hugo's full builds of the same content with one set of templates.
+struct Hugo {
+    /// Its `--layoutDir`.
+    layouts: &'static str,
+    full: Measure,
+    in_memory: Option<Measure>,
+}
+
 struct Runs {
     majlis_full: Measure,
     majlis_again: Measure,
-    hugo_full: Option<Measure>,
     /// Full builds into memory (tmpfs), where the disk's own costs do not count.
     majlis_in_memory: Option<Measure>,
-    hugo_in_memory: Option<Measure>,
+    /// The same pages, then the skeleton; none without Hugo.
+    hugo: Vec<Hugo>,
     /// Every output folder made, to remove at the end.
     outputs: Vec<PathBuf>,
+}
+
+/// How long `majlis` took for each second `other` took, by their medians.
+fn time_ratio(majlis: &Measure, other: &Measure) -> String {
+    format!(
+        "{:.2}",
+        Measure::median(&majlis.seconds) / Measure::median(&other.seconds)
+    )
 }
 
 /// A folder in memory for outputs, where the system has one (`/dev/shm`, a tmpfs on Linux).
@@ -134,8 +152,17 @@ fn majlis_build<'a>(site: &'a str, out: &'a str) -> [&'a str; 6] {
     [MAJLIS, "--root", site, "build", "--output", out]
 }
 
-fn hugo_build<'a>(site: &'a str, out: &'a str) -> [&'a str; 6] {
-    ["hugo", "--quiet", "--source", site, "--destination", out]
+fn hugo_build<'a>(site: &'a str, layouts: &'a str, out: &'a str) -> [&'a str; 8] {
+    [
+        "hugo",
+        "--quiet",
+        "--source",
+        site,
+        "--layoutDir",
+        layouts,
+        "--destination",
+        out,
+    ]
 }
 
 /// Full builds of majlis and of Hugo in turn, each into a fresh folder, and a majlis rebuild
@@ -143,15 +170,20 @@ fn hugo_build<'a>(site: &'a str, out: &'a str) -> [&'a str; 6] {
 fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
     let has_hugo = Command::new("hugo").arg("version").output().is_ok();
     let memory = in_memory();
+    let templates = |layouts| Hugo {
+        layouts,
+        full: Measure::default(),
+        in_memory: memory.as_ref().map(|_| Measure::default()),
+    };
     let mut runs = Runs {
         majlis_full: Measure::default(),
         majlis_again: Measure::default(),
-        hugo_full: has_hugo.then(Measure::default),
         majlis_in_memory: memory.as_ref().map(|_| Measure::default()),
-        hugo_in_memory: memory
-            .as_ref()
-            .filter(|_| has_hugo)
-            .map(|_| Measure::default()),
+        hugo: if has_hugo {
+            vec![templates("layouts"), templates(synthetic::SKELETON)]
+        } else {
+            Vec::new()
+        },
         outputs: Vec::new(),
     };
     let site_arg = site.display().to_string();
@@ -162,9 +194,12 @@ fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
         runs.majlis_full.add(&majlis_build(&site_arg, &out_arg));
         runs.majlis_again.add(&majlis_build(&site_arg, &out_arg));
         runs.outputs.push(out);
-        if let Some(hugo_full) = &mut runs.hugo_full {
-            let out = fresh_output(work, &format!("{}-hugo-out", scale.name), run);
-            hugo_full.add(&hugo_build(&hugo_arg, &out.display().to_string()));
+        for hugo in &mut runs.hugo {
+            let name = format!("{}-hugo-{}-out", scale.name, hugo.layouts);
+            let out = fresh_output(work, &name, run);
+            let out_arg = out.display().to_string();
+            hugo.full
+                .add(&hugo_build(&hugo_arg, hugo.layouts, &out_arg));
             runs.outputs.push(out);
         }
         // In memory, deleting costs nothing later: each output goes as soon as it is timed.
@@ -175,9 +210,11 @@ fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
             measure.add(&majlis_build(&site_arg, &out_arg));
             let _ = std::fs::remove_dir_all(&out);
         }
-        if let Some(measure) = &mut runs.hugo_in_memory {
-            measure.add(&hugo_build(&hugo_arg, &out_arg));
-            let _ = std::fs::remove_dir_all(&out);
+        for hugo in &mut runs.hugo {
+            if let Some(measure) = &mut hugo.in_memory {
+                measure.add(&hugo_build(&hugo_arg, hugo.layouts, &out_arg));
+                let _ = std::fs::remove_dir_all(&out);
+            }
         }
     }
     runs
@@ -275,8 +312,8 @@ fn main() {
     let work = kept.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("majlis-bench-{}", std::process::id()))
     });
-    println!("| scale | sessions | full build | rebuild, no change | edit-to-visible (serve) | peak memory | Hugo full build | Hugo peak memory | time vs Hugo | memory vs Hugo |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| scale | sessions | full build | rebuild, no change | edit-to-visible (serve) | peak memory | Hugo full build | Hugo peak memory | time vs Hugo | memory vs Hugo | time vs Hugo skeleton | memory vs Hugo skeleton |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut outputs = Vec::new();
     let mut in_memory_rows = Vec::new();
     for scale in scales {
@@ -287,34 +324,16 @@ fn main() {
         let runs = builds(&site, &hugo, &work, scale);
         outputs.extend(runs.outputs);
         if let Some(majlis) = &runs.majlis_in_memory {
-            let hugo = runs.hugo_in_memory.as_ref();
-            in_memory_rows.push(format!(
-                "| {} | {} | {} | {} |",
-                scale.name,
-                majlis.time(),
-                hugo.map_or("no hugo".into(), Measure::time),
-                hugo.map_or("–".into(), |h| format!(
-                    "{:.2}",
-                    Measure::median(&majlis.seconds) / Measure::median(&h.seconds)
-                )),
-            ));
+            let mut row = format!("| {} | {} |", scale.name, majlis.time());
+            for hugo in runs.hugo.iter().filter_map(|h| h.in_memory.as_ref()) {
+                row += &format!(" {} | {} |", hugo.time(), time_ratio(majlis, hugo));
+            }
+            in_memory_rows.push(row);
         }
-        let (full, again, hugo_full) = (runs.majlis_full, runs.majlis_again, runs.hugo_full);
+        let (full, again) = (runs.majlis_full, runs.majlis_again);
         let visible = edit_to_visible(&site, scale);
-        let (hugo_time, hugo_memory, time_ratio, memory_ratio) = match &hugo_full {
-            Some(h) => (
-                h.time(),
-                format!("{:.0} MiB", h.peak_mib()),
-                format!(
-                    "{:.2}",
-                    Measure::median(&full.seconds) / Measure::median(&h.seconds)
-                ),
-                format!("{:.2}", full.peak_mib() / h.peak_mib()),
-            ),
-            None => ("no hugo".into(), "–".into(), "–".into(), "–".into()),
-        };
-        println!(
-            "| {} | {} | {} | {} | {} | {:.0} MiB | {hugo_time} | {hugo_memory} | {time_ratio} | {memory_ratio} |",
+        let mut row = format!(
+            "| {} | {} | {} | {} | {} | {:.0} MiB |",
             scale.name,
             scale.sessions,
             full.time(),
@@ -322,11 +341,27 @@ fn main() {
             visible.map_or("–".into(), |m| m.time()),
             full.peak_mib(),
         );
+        match runs.hugo.as_slice() {
+            [same, skeleton] => {
+                let memory = |hugo: &Measure| format!("{:.2}", full.peak_mib() / hugo.peak_mib());
+                row += &format!(
+                    " {} | {:.0} MiB | {} | {} | {} | {} |",
+                    same.full.time(),
+                    same.full.peak_mib(),
+                    time_ratio(&full, &same.full),
+                    memory(&same.full),
+                    time_ratio(&full, &skeleton.full),
+                    memory(&skeleton.full),
+                );
+            }
+            _ => row += " no hugo | – | – | – | – | – |",
+        }
+        println!("{row}");
     }
     if !in_memory_rows.is_empty() {
         println!("\nFull builds with the output in memory (/dev/shm), without the disk's costs:\n");
-        println!("| scale | full build | Hugo full build | time vs Hugo |");
-        println!("| --- | --- | --- | --- |");
+        println!("| scale | full build | Hugo full build | time vs Hugo | Hugo skeleton | time vs Hugo skeleton |");
+        println!("| --- | --- | --- | --- | --- | --- |");
         for row in in_memory_rows {
             println!("{row}");
         }

@@ -36,6 +36,13 @@ pub const XL: Scale = Scale {
 /// Three languages, one right to left.
 const LANGUAGES: [(&str, &str); 3] = [("en", "English"), ("fr", "Français"), ("ar", "العربية")];
 
+/// The event's name and venue in each of the languages.
+const EVENT: [(&str, &str, &str); 3] = [
+    ("en", "Synthetic Forum", "Lyon"),
+    ("fr", "Forum synthétique", "Lyon"),
+    ("ar", "المنتدى التجريبي", "ليون"),
+];
+
 /// Sessions of a day run in 30-minute slots from 08:00 to 18:00, in as many rooms as needed.
 const SLOTS_PER_DAY: usize = 20;
 
@@ -193,14 +200,22 @@ pub fn majlis_site(root: &Path, scale: Scale) {
     }
     config.push_str("minify: true\n");
     write(root, "site-config.yaml", &config);
+    let in_each = |text: fn(&(&str, &'static str, &'static str)) -> &'static str| {
+        let each: Vec<String> = EVENT
+            .iter()
+            .map(|event| format!("{}: {}", event.0, text(event)))
+            .collect();
+        format!("{{{}}}", each.join(", "))
+    };
     write(
         root,
         "content/event.yaml",
         &format!(
-            "name: {{en: Synthetic Forum, fr: Forum synthétique, ar: المنتدى التجريبي}}\n\
-             timezone: Europe/Paris\nstart_date: {}\nend_date: {}\nvenue: {{en: Lyon, fr: Lyon, ar: ليون}}\n",
+            "name: {}\ntimezone: Europe/Paris\nstart_date: {}\nend_date: {}\nvenue: {}\n",
+            in_each(|event| event.1),
             date(0),
-            date(scale.days - 1)
+            date(scale.days - 1),
+            in_each(|event| event.2),
         ),
     );
     let mut programme = String::from("days:\n");
@@ -260,8 +275,15 @@ pub fn majlis_site(root: &Path, scale: Scale) {
     }
 }
 
+/// The Hugo site's second set of templates (`hugo --layoutDir`): a skeleton of each page,
+/// without the header, metadata, speakers' sessions or structured data majlis's pages have.
+pub const SKELETON: &str = "skeleton";
+
 /// Writes the same event as a Hugo site: languages with `languageDirection: rtl`, speaker
 /// pages from Markdown, the programme rendered from a data file with each person looked up.
+/// Its templates (`benches/hugo/layouts`) make the pages majlis's default theme makes, in
+/// Hugo's idiom: the same head, header and footer, each speaker's sessions (indexed once, in a
+/// cached partial), the same JSON-LD; not the calendar files and schedule exports.
 pub fn hugo_site(root: &Path, scale: Scale) {
     let majlis = root.join("majlis-source");
     majlis_site(&majlis, scale);
@@ -309,34 +331,27 @@ pub fn hugo_site(root: &Path, scale: Scale) {
         );
     }
     fs::remove_dir_all(&majlis).unwrap();
-    write(
-        root,
-        "layouts/_default/baseof.html",
-        "<!DOCTYPE html><html lang=\"{{ .Site.Language.Lang }}\" dir=\"{{ .Site.Language.LanguageDirection }}\">\
-         <head><meta charset=\"utf-8\"><title>{{ .Title }}</title>\
-         {{ range .AllTranslations }}<link rel=\"alternate\" hreflang=\"{{ .Language.Lang }}\" href=\"{{ .Permalink }}\">{{ end }}</head>\
-         <body><nav>{{ range .AllTranslations }}<a href=\"{{ .RelPermalink }}\">{{ .Language.LanguageName }}</a>{{ end }}</nav>\
-         <main>{{ block \"main\" . }}{{ end }}</main></body></html>\n",
-    );
-    write(
-        root,
-        "layouts/_default/single.html",
-        "{{ define \"main\" }}<h1>{{ .Title }}{{ .Params.name }}</h1><p>{{ .Params.role }}, {{ .Params.organisation }}</p>{{ .Content }}{{ end }}\n",
-    );
-    write(
-        root,
-        "layouts/_default/list.html",
-        "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Params.name }}</a></li>{{ end }}</ul>{{ end }}\n",
-    );
-    write(
-        root,
-        "layouts/programme/list.html",
-        "{{ define \"main\" }}{{ $lang := .Site.Language.Lang }}<h1>{{ .Title }}</h1>\
-         {{ range .Site.Data.programme.days }}<h2>{{ .date }}</h2>\
-         {{ range .sessions }}<article id=\"{{ .id }}\"><p>{{ .start }}–{{ .end }}</p><h3>{{ index .title $lang }}</h3>\
-         {{ index .description $lang | markdownify }}<p>{{ index .location $lang }}</p>\
-         {{ range .moderators }}{{ with site.GetPage (printf \"/speakers/%s\" .) }}<a href=\"{{ .RelPermalink }}\">{{ .Params.name }}</a>{{ end }}{{ end }}\
-         <ul>{{ range .speakers }}{{ with site.GetPage (printf \"/speakers/%s\" .) }}<li><a href=\"{{ .RelPermalink }}\">{{ .Params.name }}</a></li>{{ end }}{{ end }}</ul></article>\
-         {{ end }}{{ end }}{{ end }}\n",
-    );
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/hugo");
+    copy_folder(&templates.join("layouts"), &root.join("layouts"));
+    copy_folder(&templates.join("skeleton"), &root.join(SKELETON));
+    // The interface's words are the default theme's, and the event's own are added to them.
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n");
+    for (code, name, venue) in EVENT {
+        let mut words = fs::read_to_string(theme.join(format!("{code}.yaml"))).unwrap();
+        let _ = write!(words, "\nevent_name: {name}\nevent_venue: {venue}\n");
+        write(root, &format!("i18n/{code}.yaml"), &words);
+    }
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            fs::create_dir_all(to).unwrap();
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
