@@ -9,10 +9,12 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
+
+use crate::lock;
 
 /// A 128-bit hash of everything a piece of the build is made from: accidental collisions
 /// are out of reach at any site's size.
@@ -250,14 +252,6 @@ impl<V: Clone> Memo<V> {
             kept.extend(used);
         }
     }
-}
-
-/// Locks a map; a panic elsewhere cannot leave one half-changed (each change is one
-/// insertion), so a poisoned lock is still good.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

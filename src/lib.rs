@@ -18,7 +18,7 @@ pub mod serve;
 pub mod text;
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
@@ -109,6 +109,14 @@ fn render(
             .map_or(DateTime::UNIX_EPOCH, DateTime::<Utc>::from)
     });
     render::render(root, config, event, &theme, timestamp, cache, sink)
+}
+
+/// Locks a value of a build that threads only ever change by single steps (an insertion, a
+/// push), so that even a lock a panic poisoned holds a consistent one.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Loads and checks the site at `root` without rendering it.

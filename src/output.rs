@@ -8,11 +8,12 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::cache::Key;
-
 use crate::diagnostics::{Error, Place, Problem};
+use crate::lock;
 
 /// The list of files the last build wrote, kept in the output folder so that the next build
 /// knows which files are its own (and which, like CNAME or .git, are not).
@@ -95,10 +96,7 @@ pub trait Sink: Sync {
 
 impl Sink for Mutex<Output> {
     fn put(&self, path: String, bytes: Arc<Vec<u8>>, _key: Option<Key>) -> Result<(), Error> {
-        self.lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .files
-            .insert(path, bytes);
+        lock(self).files.insert(path, bytes);
         Ok(())
     }
 }
@@ -205,7 +203,9 @@ struct Entry {
 /// from the last output instead of written: it keeps its modification time, so that deploys
 /// upload only what changed. The manifest is written last: a file changed since then (by
 /// hand, by another tool) is newer than it, and is written anew. Files of `dir` that no
-/// build wrote (a CNAME, a `.git`) are carried over.
+/// build wrote (a CNAME, a `.git`) are carried over. A build that publishes exactly the last
+/// output (a rebuild with nothing changed) leaves `dir` as it is: the files it keeps are
+/// linked only once it has written one.
 pub struct Staging {
     dir: PathBuf,
     staging: PathBuf,
@@ -220,6 +220,9 @@ pub struct Staging {
     same_program: bool,
     /// What this build published.
     written: Mutex<Vec<(String, Entry)>>,
+    /// The files kept from the last output, while the build has written none: until it
+    /// does, it may yet publish exactly the last output. `None` once they are linked.
+    waiting: Mutex<Option<Vec<String>>>,
     /// Folders made so far.
     folders: Mutex<HashSet<PathBuf>>,
     committed: bool,
@@ -257,6 +260,7 @@ impl Staging {
             staging,
             previous,
             written: Mutex::default(),
+            waiting: Mutex::new(Some(Vec::new())),
             committed: false,
         })
     }
@@ -270,10 +274,6 @@ impl Staging {
                 Problem::Write(e.to_string()),
             )
         };
-        let target = self.staging.join(path);
-        if let Some(folder) = target.parent() {
-            self.make_folder(folder).map_err(fail)?;
-        }
         let entry = Entry {
             hash: xxh3_128(bytes),
             size: bytes.len() as u64,
@@ -281,6 +281,11 @@ impl Staging {
         };
         let same = |last: &Entry| last.hash == entry.hash && last.size == entry.size;
         if !self.keep_last(path, same) {
+            self.link_waiting()?;
+            let target = self.staging.join(path);
+            if let Some(folder) = target.parent() {
+                self.make_folder(folder).map_err(fail)?;
+            }
             fs::write(&target, bytes).map_err(fail)?;
         }
         self.record(path, entry);
@@ -319,15 +324,9 @@ impl Staging {
         if group.is_empty() || !group.iter().all(|(path, last)| self.untouched(path, last)) {
             return None;
         }
-        for (linked, (path, _)) in group.iter().enumerate() {
-            if !self.link_last(path) {
-                // The group is made again, and a file written over a link would change the
-                // last output's too: no link may stay.
-                for (path, _) in &group[..linked] {
-                    let _ = fs::remove_file(self.staging.join(path));
-                }
-                return None;
-            }
+        let paths: Vec<&str> = group.iter().map(|(path, _)| path.as_str()).collect();
+        if !self.keep(&paths) {
+            return None;
         }
         for (path, last) in &group {
             self.record(path, (*last).clone());
@@ -335,13 +334,48 @@ impl Staging {
         Some(group.into_iter().map(|(path, _)| path.clone()).collect())
     }
 
-    /// Hard-links the last build's file at `path` into the new output, if `same` says its
-    /// entry in the manifest is the one wanted and the file is untouched since.
+    /// Keeps the last build's file at `path` in the new output, if `same` says its entry in
+    /// the manifest is the one wanted and the file is untouched since.
     fn keep_last(&self, path: &str, same: impl Fn(&Entry) -> bool) -> bool {
         let Some(Some(last)) = self.last.get(path) else {
             return false;
         };
-        same(last) && self.untouched(path, last) && self.link_last(path)
+        same(last) && self.untouched(path, last) && self.keep(&[path])
+    }
+
+    /// Keeps the last build's files at `paths` in the new output, all or none: links them
+    /// once the build has written a file, until then later.
+    fn keep(&self, paths: &[&str]) -> bool {
+        let mut waiting = lock(&self.waiting);
+        if let Some(waiting) = waiting.as_mut() {
+            waiting.extend(paths.iter().map(|path| path.to_string()));
+            return true;
+        }
+        drop(waiting);
+        for (linked, path) in paths.iter().enumerate() {
+            if self.link_last(path).is_err() {
+                // The files are made again, and one written over a link would change the
+                // last output's too: no link may stay.
+                for path in &paths[..linked] {
+                    let _ = fs::remove_file(self.staging.join(path));
+                }
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Links the files kept so far into the new output, which is no longer the last one.
+    fn link_waiting(&self) -> Result<(), Error> {
+        let Some(waiting) = lock(&self.waiting).take() else {
+            return Ok(());
+        };
+        waiting.par_iter().try_for_each(|path| {
+            self.link_last(path).map_err(|e| {
+                let why = format!("{e} (the last output changed while the site was built)");
+                Error::new(Place::file(self.dir.join(path)), Problem::Write(why))
+            })
+        })
     }
 
     /// Whether the last build's file at `path` is still the one its manifest entry `last`
@@ -356,24 +390,20 @@ impl Staging {
     }
 
     /// Hard-links the last build's file at `path` into the new output.
-    fn link_last(&self, path: &str) -> bool {
+    fn link_last(&self, path: &str) -> io::Result<()> {
         let target = self.staging.join(path);
-        let folder = target.parent().map_or(Ok(()), |f| self.make_folder(f));
-        folder.is_ok() && fs::hard_link(self.dir.join(path), &target).is_ok()
+        if let Some(folder) = target.parent() {
+            self.make_folder(folder)?;
+        }
+        fs::hard_link(self.dir.join(path), &target)
     }
 
     fn record(&self, path: &str, entry: Entry) {
-        self.written
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push((path.to_string(), entry));
+        lock(&self.written).push((path.to_string(), entry));
     }
 
     fn make_folder(&self, folder: &Path) -> io::Result<()> {
-        let mut made = self
-            .folders
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut made = lock(&self.folders);
         if !made.contains(folder) {
             fs::create_dir_all(folder)?;
             made.insert(folder.to_path_buf());
@@ -385,21 +415,25 @@ impl Staging {
     /// the build published.
     pub fn commit(mut self) -> Result<usize, Error> {
         let fail = |e: io::Error| Error::new(Place::file(&self.dir), Problem::Write(e.to_string()));
-        let mut written = std::mem::take(
-            self.written
-                .get_mut()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        );
+        let mut written = std::mem::take(&mut *lock(&self.written));
         written.sort_by(|a, b| a.0.cmp(&b.0));
-        if self.dir.is_dir() {
-            let ours: HashSet<&str> = written.iter().map(|(p, _)| p.as_str()).collect();
-            carry_over_foreign_files(&self.dir, &self.staging, &ours, &self.last).map_err(fail)?;
-        }
         let mut manifest = format!("{MANIFEST_HEADER}{PROGRAM}\n");
         for (path, entry) in &written {
             let key = entry.key.map_or("-".into(), |k| format!("{k:032x}"));
             let (hash, size) = (entry.hash, entry.size);
             manifest.push_str(&format!("{hash:032x} {size} {key} {path}\n"));
+        }
+        let wrote_none = lock(&self.waiting).is_some();
+        if wrote_none && fs::read_to_string(self.dir.join(MANIFEST)).is_ok_and(|m| m == manifest) {
+            // Every file kept, and no other: the last output is this build's, as it is.
+            fs::remove_dir_all(&self.staging).map_err(fail)?;
+            self.committed = true;
+            return Ok(written.len());
+        }
+        self.link_waiting()?;
+        if self.dir.is_dir() {
+            let ours: HashSet<&str> = written.iter().map(|(p, _)| p.as_str()).collect();
+            carry_over_foreign_files(&self.dir, &self.staging, &ours, &self.last).map_err(fail)?;
         }
         fs::write(self.staging.join(MANIFEST), manifest).map_err(fail)?;
 

@@ -637,6 +637,32 @@ fn unchanged_pages_keep_their_modification_time() {
 }
 
 #[test]
+fn a_rebuild_with_nothing_changed_leaves_the_output_as_it_is() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::copy_of("multilingual");
+    let built = site.built();
+    let state = || {
+        let folder = std::fs::metadata(&built.dir).unwrap();
+        let manifest = std::fs::metadata(built.dir.join(".majlis-manifest")).unwrap();
+        (folder.ino(), manifest.modified().unwrap())
+    };
+    let before = state();
+    let files = built.snapshot();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.built();
+    assert_eq!(state(), before, "the output folder was made anew");
+    assert!(built.snapshot() == files);
+    // A file no longer published, and every other kept: the output is made anew without it.
+    site.write("content/static/notes.txt", "to be removed");
+    site.built();
+    site.remove("content/static/notes.txt");
+    let rebuilt = site.built();
+    assert!(!rebuilt.has("notes.txt"));
+    let (_dir, fresh) = build_into_temp(&site.root());
+    assert!(rebuilt.snapshot() == fresh.snapshot());
+}
+
+#[test]
 fn a_rebuild_after_edits_publishes_what_a_build_from_nothing_does() {
     let site = Site::copy_of("multilingual");
     site.built();

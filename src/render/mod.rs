@@ -26,6 +26,7 @@ use crate::cache::{Cache, Digest, Key};
 use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::event::{Event, Speaker};
+use crate::lock;
 use crate::output::Sink;
 use pages::{LanguageViews, PageContext, PageRef, Rendered};
 use plain::Plain;
@@ -340,12 +341,4 @@ impl<'s> Published<'s> {
         errors.sort_by_key(|(order, _)| *order);
         Errors(errors.into_iter().map(|(_, e)| e).collect()).into_result()
     }
-}
-
-/// Locks a value that is only ever added to, so that even a lock a panic poisoned holds a
-/// consistent one.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
