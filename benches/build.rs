@@ -328,6 +328,9 @@ fn main() {
             for hugo in runs.hugo.iter().filter_map(|h| h.in_memory.as_ref()) {
                 row += &format!(" {} | {} |", hugo.time(), time_ratio(majlis, hugo));
             }
+            if runs.hugo.is_empty() {
+                row += " no hugo | – | – | – |";
+            }
             in_memory_rows.push(row);
         }
         let (full, again) = (runs.majlis_full, runs.majlis_again);
