@@ -607,10 +607,20 @@ fn files_the_build_did_not_write_are_kept_and_stale_pages_removed() {
     std::fs::write(site.out().join("CNAME"), "events.example.test").unwrap();
     std::fs::create_dir_all(site.out().join(".well-known")).unwrap();
     std::fs::write(site.out().join(".well-known/security.txt"), "x").unwrap();
+    // A link to a folder elsewhere: carried over as a link, and the last output's copy of it
+    // removed without going through it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("keep.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.out().join("media")).unwrap();
     site.remove("content/pages/venue.fr.md");
     let built = site.built();
     assert_eq!(built.text("CNAME"), "events.example.test");
     assert!(built.has(".well-known/security.txt"));
+    assert_eq!(built.text("media/keep.txt"), "mine");
+    assert!(std::fs::symlink_metadata(built.dir.join("media"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
     assert!(
         !built.has("fr/venue/index.html"),
         "a page whose file is gone is removed"
