@@ -204,8 +204,8 @@ pub struct LanguageViews<'a> {
     localizer: Localizer<'a>,
     ui: BTreeMap<String, Localized>,
     event_view: EventView,
-    /// When each session is, by day, then by session.
-    times: Vec<Vec<Times>>,
+    /// When each day and each of its sessions is.
+    times: Vec<DayTimes>,
     people: Vec<PersonView>,
     /// The JSON-LD of every session.
     sessions_ld: Arc<structured::Sessions>,
@@ -280,11 +280,7 @@ impl<'a> LanguageViews<'a> {
             .programme
             .days
             .iter()
-            .map(|day| {
-                let date = formats.day(day.date);
-                let times = |session| Times::new(day, &date, session, event.timezone, &formats);
-                day.sessions.iter().map(times).collect()
-            })
+            .map(|day| DayTimes::new(day, event.timezone, &formats))
             .collect();
         let mut views = LanguageViews {
             config,
@@ -326,18 +322,13 @@ impl<'a> LanguageViews<'a> {
     /// The programme's days, for the pages that show them: made for the template context,
     /// which keeps them from one such page to the next, and not held here.
     fn days(&self) -> Vec<DayView> {
-        // The formats are not shared between threads; `new` made them once already from the
-        // same locale, so they cannot fail here.
-        let Ok(formats) = DateFormats::new(&self.language.locale) else {
-            return Vec::new();
-        };
         let event = self.event;
         event
             .programme
             .days
             .iter()
             .zip(&self.times)
-            .map(|(day, times)| day_view(day, times, event, &self.localizer, &formats, &self.ui))
+            .map(|(day, times)| day_view(day, times, event, &self.localizer, &self.ui))
             .collect()
     }
 
@@ -653,13 +644,14 @@ impl<'a> LanguageViews<'a> {
             .iter()
             .map(|a| {
                 let session = &self.event.programme.days[a.day].sessions[a.session];
-                let times = &self.times[a.day][a.session];
+                let day = &self.times[a.day];
+                let times = &day.sessions[a.session];
                 let role_key = match a.role {
                     Role::Moderator => "role_moderator",
                     Role::Speaker => "role_speaker",
                 };
                 AppearanceView {
-                    date: times.date.clone(),
+                    date: day.date.clone(),
                     start: times.start.clone(),
                     end: times.end.clone(),
                     start_iso: times.start_iso.clone(),
@@ -802,38 +794,22 @@ fn initials(name: &str) -> String {
 
 fn day_view(
     day: &Day,
-    times: &[Times],
+    times: &DayTimes,
     event: &Event,
     localizer: &Localizer,
-    formats: &DateFormats,
     ui: &BTreeMap<String, Localized>,
 ) -> DayView {
-    let mut zones: Vec<String> = Vec::new();
     let sessions = day
         .sessions
         .iter()
-        .zip(times)
-        .map(|(session, times)| {
-            let start = day.date.and_time(session.start);
-            let zone = formats.offset(dates::offset_at(event.timezone, start));
-            if !zones.contains(&zone) {
-                zones.push(zone);
-            }
-            session_view(session, times, event, localizer, ui)
-        })
+        .zip(&times.sessions)
+        .map(|(session, times)| session_view(session, times, event, localizer, ui))
         .collect();
     DayView {
         anchor: format!("day-{}", day.date),
-        date: formats.day(day.date),
+        date: times.date.clone(),
         title: localizer.optional(&day.title),
-        zone: if zones.is_empty() {
-            formats.offset(dates::offset_at(
-                event.timezone,
-                day.date.and_hms_opt(12, 0, 0).unwrap_or_default(),
-            ))
-        } else {
-            zones.join(" / ")
-        },
+        zone: times.zone.clone(),
         sessions,
     }
 }
@@ -876,10 +852,42 @@ fn session_view(
     }
 }
 
+/// When a day and its sessions are, as pages write them in one language.
+struct DayTimes {
+    date: String,
+    /// The UTC offset of its sessions ("UTC+1", or "UTC+1 / UTC+2" on the day clocks change),
+    /// or of its noon when it has none.
+    zone: String,
+    sessions: Vec<Times>,
+}
+
+impl DayTimes {
+    fn new(day: &Day, zone: Tz, formats: &DateFormats) -> DayTimes {
+        let mut zones: Vec<String> = Vec::new();
+        for session in &day.sessions {
+            let offset = formats.offset(dates::offset_at(zone, day.date.and_time(session.start)));
+            if !zones.contains(&offset) {
+                zones.push(offset);
+            }
+        }
+        if zones.is_empty() {
+            let noon = day.date.and_hms_opt(12, 0, 0).unwrap_or_default();
+            zones.push(formats.offset(dates::offset_at(zone, noon)));
+        }
+        DayTimes {
+            date: formats.day(day.date),
+            zone: zones.join(" / "),
+            sessions: day
+                .sessions
+                .iter()
+                .map(|session| Times::new(day, session, zone, formats))
+                .collect(),
+        }
+    }
+}
+
 /// When a session is, as pages write it in one language.
 struct Times {
-    /// Its day.
-    date: String,
     start: String,
     end: Option<String>,
     /// Its start with its UTC offset, for `<time datetime>`.
@@ -888,10 +896,9 @@ struct Times {
 }
 
 impl Times {
-    fn new(day: &Day, date: &str, session: &Session, zone: Tz, formats: &DateFormats) -> Times {
+    fn new(day: &Day, session: &Session, zone: Tz, formats: &DateFormats) -> Times {
         let at = |time| dates::iso(zone, day.date.and_time(time));
         Times {
-            date: date.to_string(),
             start: formats.time(session.start),
             end: session.end.map(|t| formats.time(t)),
             start_iso: at(session.start),
