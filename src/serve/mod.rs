@@ -78,13 +78,7 @@ pub fn serve(root: &Path, options: Options, listen: &Listen) -> Result<Infallibl
     let mut builder = rebuild::Builder::new(root, options, Arc::clone(&state));
     builder.rebuild(&[]);
 
-    std::thread::Builder::new()
-        .name("majlis-http".into())
-        .spawn(move || server.run(live::Live(state)))
-        .map_err(|source| ServeError::Root {
-            path: builder.root.clone(),
-            source,
-        })?;
+    std::thread::spawn(move || server.run(live::Live(state)));
     println!("serving the site at {url} (Ctrl-C stops)");
 
     while let Some(changes) = watcher.next_changes() {
