@@ -60,6 +60,16 @@ enum Command {
         /// The address to listen on (0.0.0.0 opens the site to other devices of the network).
         #[arg(long, default_value = "127.0.0.1")]
         bind: IpAddr,
+        /// Serve the site `build` made, as it is: no rebuild, no reload.
+        #[arg(long)]
+        built: bool,
+        /// With --built: the folder to serve (default: output_dir of site-config.yaml).
+        #[arg(long, requires = "built")]
+        output: Option<PathBuf>,
+        /// With --built: the address it was built for, whose path it is served at (default:
+        /// base_url of site-config.yaml).
+        #[arg(long, requires = "built")]
+        base_url: Option<String>,
     },
     /// Write a new site, in three languages, into DIR (a new or empty folder).
     Init {
@@ -108,13 +118,25 @@ fn main() -> ExitCode {
             };
             check(&cli.root, strict, &options)
         }
-        Command::Serve { port, bind } => {
+        Command::Serve {
+            port,
+            bind,
+            built: false,
+            ..
+        } => {
             let options = Options {
                 timestamp,
                 ..Default::default()
             };
             serve(&cli.root, options, &Listen { bind, port })
         }
+        Command::Serve {
+            port,
+            bind,
+            built: true,
+            output,
+            base_url,
+        } => serve_built(&cli.root, output, base_url, &Listen { bind, port }),
         Command::Init { dir } => init(&dir),
     }
 }
@@ -139,8 +161,8 @@ fn source_date_epoch() -> Result<Option<DateTime<Utc>>, String> {
 
 fn build(root: &std::path::Path, output: Option<PathBuf>, options: &Options) -> ExitCode {
     let started = std::time::Instant::now();
-    let destination = match output {
-        Some(dir) => dir,
+    let destination = match &output {
+        Some(dir) => dir.clone(),
         None => match Config::load(root) {
             Ok(config) => root.join(config.output_dir),
             Err(errors) => return report(root, &errors),
@@ -162,7 +184,25 @@ fn build(root: &std::path::Path, output: Option<PathBuf>, options: &Options) -> 
         destination.display(),
         started.elapsed().as_millis()
     );
-    println!("open {}", destination.join("index.html").display());
+    // Opened from the file system, a folder-style site lists a folder at its first click.
+    let mut see = String::from("majlis");
+    if root != std::path::Path::new(".") {
+        see.push_str(&format!(
+            " --root {}",
+            shell_word(&root.display().to_string())
+        ));
+    }
+    see.push_str(" serve --built");
+    if let Some(dir) = &output {
+        see.push_str(&format!(
+            " --output {}",
+            shell_word(&dir.display().to_string())
+        ));
+    }
+    if let Some(url) = &options.base_url {
+        see.push_str(&format!(" --base-url {}", shell_word(url)));
+    }
+    println!("see it as it will be published: {see}");
     ExitCode::SUCCESS
 }
 
@@ -186,6 +226,37 @@ fn check(root: &std::path::Path, strict: bool, options: &Options) -> ExitCode {
 
 fn serve(root: &std::path::Path, options: Options, listen: &Listen) -> ExitCode {
     let Err(error) = majlis::serve::serve(root, options, listen);
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
+}
+
+/// `text` as one word of a shell command: quoted when it holds anything but plain characters.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| {
+        c.is_ascii_alphanumeric() || "/._-:=@%+,".contains(c) || (cfg!(windows) && c == '\\')
+    };
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+fn serve_built(
+    root: &std::path::Path,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+    listen: &Listen,
+) -> ExitCode {
+    // The folder is where `build` writes (its --output, or output_dir), served at the path of
+    // the address the site is built for (its --base-url, or base_url).
+    let config = match Config::load(root) {
+        Ok(config) => config,
+        Err(errors) => return report(root, &errors),
+    };
+    let folder = output.unwrap_or_else(|| root.join(&config.output_dir));
+    let base_url = base_url.unwrap_or(config.base_url);
+    let Err(error) = majlis::serve::serve_built(&folder, &base_url, listen);
     eprintln!("error: {error}");
     ExitCode::FAILURE
 }

@@ -2,15 +2,18 @@
 //! Server-Sent Events that tells the page to reload, or to show the errors of a bad edit on
 //! top of the last good build. `build` never carries any of it.
 
-use std::io::{self, Write};
-use std::net::TcpStream;
-use std::path::Path;
 use std::time::Duration;
 
+use bytes::Bytes;
 use serde::Serialize;
+use tokio::sync::mpsc;
 
-use super::{Current, State};
-use crate::diagnostics::{describe, Errors};
+use super::http::Body;
+use super::state::{Current, Reported, State};
+
+/// Where the event stream of live reload is served; no page of a site is published under
+/// `__majlis/`, since every published path starts with a language, a page or a file name.
+pub(super) const EVENTS: &str = "/__majlis/events";
 
 /// Marks the added script, so that it is one block to find (and for tests, to take out).
 const SCRIPT_START: &str = "<script id=\"majlis-dev\">";
@@ -97,38 +100,6 @@ const SCRIPT: &str = r#"(() => {
   if (!document.hidden) connect();
 })();"#;
 
-/// An error as the overlay shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(super) struct Reported {
-    /// The file, relative to the site's root, with `/`.
-    file: String,
-    /// Its line, when known.
-    line: Option<usize>,
-    /// Its column, when known.
-    column: Option<usize>,
-    /// What is wrong.
-    message: String,
-    /// The error as the terminal shows it: the place, the line of the file and the fix.
-    text: String,
-}
-
-impl Reported {
-    /// Every error of a build.
-    pub(super) fn all(errors: &Errors, root: &Path) -> Vec<Reported> {
-        errors
-            .0
-            .iter()
-            .map(|error| Reported {
-                file: error.place.file.display().to_string().replace('\\', "/"),
-                line: error.place.line(),
-                column: error.place.position.map(|(_, column)| column),
-                message: error.problem.to_string(),
-                text: describe(error, root),
-            })
-            .collect()
-    }
-}
-
 /// What a page or an event says of the state of the site.
 #[derive(Serialize)]
 struct Served<'a> {
@@ -149,20 +120,16 @@ fn json(current: &Current) -> String {
 }
 
 /// A page with the live-reload script added before `</body>` (or at its end, where the
-/// minifier left the optional closing tag out).
-pub(super) fn inject(html: &[u8], current: &Current) -> Vec<u8> {
+/// minifier left the optional closing tag out): the page's own bytes around the script, in
+/// pieces, so that they are not copied.
+pub(super) fn inject(page: Bytes, current: &Current) -> [Bytes; 3] {
     // The JSON goes in last, so that no text of an error is taken for a placeholder.
     let script = SCRIPT
-        .replace("MAJLIS_EVENTS", &format!("\"{}\"", super::http::EVENTS))
+        .replace("MAJLIS_EVENTS", &format!("\"{EVENTS}\""))
         .replacen("MAJLIS_DATA", &json(current), 1);
-    let at = find_last_ignoring_case(html, b"</body").unwrap_or(html.len());
-    let mut page = Vec::with_capacity(html.len() + script.len() + 40);
-    page.extend_from_slice(&html[..at]);
-    page.extend_from_slice(SCRIPT_START.as_bytes());
-    page.extend_from_slice(script.as_bytes());
-    page.extend_from_slice(b"</script>");
-    page.extend_from_slice(&html[at..]);
-    page
+    let at = find_last_ignoring_case(&page, b"</body").unwrap_or(page.len());
+    let script = format!("{SCRIPT_START}{script}</script>");
+    [page.slice(..at), Bytes::from(script), page.slice(at..)]
 }
 
 fn find_last_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -172,47 +139,58 @@ fn find_last_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// How often an idle stream says it is still there: a closed tab is then noticed, and its
-/// thread ends.
+/// connection ends.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// Answers `GET /__majlis/events?v=VERSION` with a stream of Server-Sent Events: `reload`
+/// The body of `GET /__majlis/events?v=VERSION`, a stream of Server-Sent Events: `reload`
 /// after each good build, `errors` (the JSON of the overlay) after each bad one. A page that
 /// gives the version it was served in is told at once if the site changed since.
-pub(super) fn stream_events(mut stream: TcpStream, state: &State, query: &str) -> io::Result<()> {
-    stream.set_write_timeout(Some(KEEP_ALIVE))?;
+pub(super) fn events(state: &State, query: &str) -> Body {
+    let mut current = state.watch();
     let mut seen = query
         .split('&')
         .find_map(|pair| pair.strip_prefix("v="))
         .map(str::to_string)
-        .unwrap_or_else(|| state.current().version);
-    stream.write_all(
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
-          Cache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\n",
-    )?;
-    stream.flush()?;
-    loop {
-        let message = match state.wait_for_change(&seen, KEEP_ALIVE) {
-            Some(current) => {
-                seen.clone_from(&current.version);
-                if current.errors.is_empty() {
-                    format!("event: reload\ndata: {}\n\n", current.version)
-                } else {
-                    format!("event: errors\ndata: {}\n\n", json(&current))
+        .unwrap_or_else(|| current.borrow().version.clone());
+    let (sender, receiver) = mpsc::channel(2);
+    tokio::spawn(async move {
+        let mut message = "retry: 1000\n\n".to_string();
+        // Each turn sends one message; a send fails once the page has gone.
+        while sender.send(Bytes::from(message)).await.is_ok() {
+            message = loop {
+                let now = current.borrow_and_update().clone();
+                if now.version != seen {
+                    seen.clone_from(&now.version);
+                    break if now.errors.is_empty() {
+                        format!("event: reload\ndata: {}\n\n", now.version)
+                    } else {
+                        format!("event: errors\ndata: {}\n\n", json(&now))
+                    };
                 }
-            }
-            None => ": still here\n\n".to_string(),
-        };
-        stream.write_all(message.as_bytes())?;
-        stream.flush()?;
-    }
+                match tokio::time::timeout(KEEP_ALIVE, current.changed()).await {
+                    Ok(Ok(())) => {}
+                    // The server is stopping.
+                    Ok(Err(_)) => return,
+                    Err(_) => break ": still here\n\n".to_string(),
+                }
+            };
+        }
+    });
+    Body::stream(receiver)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
     use std::sync::Arc;
 
     use super::*;
-    use crate::diagnostics::{Place, Problem};
+    use crate::diagnostics::{Errors, Place, Problem};
+
+    /// A page with the script, whole.
+    fn injected(page: &'static [u8], current: &Current) -> String {
+        String::from_utf8(inject(Bytes::from_static(page), current).concat()).unwrap()
+    }
 
     fn current(errors: Vec<Reported>) -> Current {
         Current {
@@ -224,8 +202,7 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_last_closing_body_tag() {
-        let page = inject(b"<html><body><p>x</p></BODY></html>", &current(Vec::new()));
-        let page = String::from_utf8(page).unwrap();
+        let page = injected(b"<html><body><p>x</p></BODY></html>", &current(Vec::new()));
         let script = page.find(SCRIPT_START).unwrap();
         assert!(script > page.find("<p>x</p>").unwrap());
         assert!(page[script..].contains("</script></BODY></html>"));
@@ -235,8 +212,7 @@ mod tests {
 
     #[test]
     fn a_page_without_a_closing_body_tag_gets_the_script_at_its_end() {
-        let page = inject(b"<!doctype html><p>minified", &current(Vec::new()));
-        let page = String::from_utf8(page).unwrap();
+        let page = injected(b"<!doctype html><p>minified", &current(Vec::new()));
         assert!(page.starts_with("<!doctype html><p>minified<script id=\"majlis-dev\">"));
         assert!(page.ends_with("</script>"));
     }
@@ -250,7 +226,7 @@ mod tests {
         );
         let reported = Reported::all(&errors, Path::new("/nowhere"));
         assert_eq!(reported[0].line, Some(3));
-        let page = String::from_utf8(inject(b"<body></body>", &current(reported))).unwrap();
+        let page = injected(b"<body></body>", &current(reported));
         assert_eq!(page.matches("</script>").count(), 1, "{page}");
         assert!(page.contains(r#""file":"content/pages/a.en.md","line":3"#));
     }
