@@ -299,10 +299,14 @@ fn a_folder_majlis_did_not_make_is_refused_unless_forced_and_keeps_its_files_mod
     file("shared/drop.txt", 0o664, "for everyone");
     file("archive/2023.txt", 0o444, "kept as it is");
     file("run.sh", 0o4755, "#!/bin/sh\n");
+    // A folder the site publishes into as well: it is the build's from then on, and keeps
+    // its mode still.
+    file("en/my-notes.txt", 0o600, "mine too");
     std::os::unix::fs::symlink("notes.txt", home.join("notes-link")).unwrap();
     folder(".ssh", 0o700);
     folder("shared", 0o1777);
     folder("archive", 0o500);
+    folder("en", 0o700);
     folder("", 0o2750);
     if superuser() {
         // Owners only the superuser can give, and keep.
@@ -513,27 +517,45 @@ fn published_files_get_the_modes_the_umask_gives_new_files_whatever_their_source
         fs::Permissions::from_mode(0o700),
     )
     .unwrap();
-    let status = Command::new("sh")
-        .arg("-c")
-        .arg("umask 027 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_majlis"))
-        .arg("--root")
-        .arg(site.root())
-        .args(["build", "--output"])
-        .arg(site.out())
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let build_with_umask = |umask: &str| {
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_majlis"))
+            .arg("--root")
+            .arg(site.root())
+            .args(["build", "--output"])
+            .arg(site.out())
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
     let mode = |path: &str| fs::metadata(site.out().join(path)).unwrap().mode() & 0o7777;
-    for path in [
+    let published = [
         "run.sh",
         "private.txt",
         "docs/guide.txt",
         "assets/extra.css",
         "en/index.html",
-    ] {
+    ];
+    build_with_umask("027");
+    for path in published {
         assert_eq!(mode(path), 0o640, "{path}");
     }
     assert_eq!(mode("docs"), 0o750);
+    // Files kept from the last output are the umask's too: another umask, or a file whose
+    // mode was changed by hand, and they are written anew.
+    fs::set_permissions(
+        site.out().join("en/index.html"),
+        fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    build_with_umask("027");
+    assert_eq!(mode("en/index.html"), 0o640);
+    build_with_umask("022");
+    for path in published {
+        assert_eq!(mode(path), 0o644, "{path}");
+    }
 }

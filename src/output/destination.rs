@@ -29,6 +29,9 @@ impl Destination {
             )
         })?;
         check_destination(root, &dir)?;
+        // Absolute, so that the folder has a name and a folder around it (`--output .`), and
+        // every spelling of it the same lock.
+        let dir = absolute(&dir);
         Ok(Destination { dir, force })
     }
 

@@ -169,6 +169,8 @@ pub struct Staging {
     waiting: Mutex<Option<Vec<String>>>,
     /// Folders made so far.
     folders: Mutex<HashSet<PathBuf>>,
+    /// The mode the umask gives a new file, where files have one.
+    file_mode: Option<u32>,
     committed: bool,
     /// Held until the staging folder is gone (fields are dropped after `drop` ran).
     _lock: BuildLock,
@@ -219,6 +221,7 @@ impl Staging {
                 .and_then(|m| m.modified())
                 .ok(),
             folders: Mutex::new(HashSet::from([staging.clone()])),
+            file_mode: new_file_mode(&staging),
             staging,
             previous,
             written: Mutex::default(),
@@ -342,13 +345,17 @@ impl Staging {
     }
 
     /// Whether the last build's file at `path` is still the one its manifest entry `last`
-    /// describes: no newer than the manifest, of the same size.
+    /// describes: no newer than the manifest, of the same size, and with the mode a new
+    /// file gets (one made under another umask, or changed since, is written anew).
     fn untouched(&self, path: &str, last: &Entry) -> bool {
         let Some(manifest) = self.last_written else {
             return false;
         };
         fs::symlink_metadata(self.dir.join(path)).is_ok_and(|m| {
-            m.is_file() && m.len() == last.size && m.modified().is_ok_and(|t| t <= manifest)
+            m.is_file()
+                && m.len() == last.size
+                && m.modified().is_ok_and(|t| t <= manifest)
+                && has_mode(&m, self.file_mode)
         })
     }
 
@@ -421,6 +428,32 @@ impl Drop for Staging {
             let _ = remove_folder(&self.staging);
         }
     }
+}
+
+/// The mode the umask gives a new file: that of the folder `made` just now (`0777` less
+/// the umask), but for the right to run it.
+#[cfg(unix)]
+fn new_file_mode(made: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::symlink_metadata(made).ok()?.permissions().mode();
+    Some(mode & 0o666)
+}
+
+#[cfg(not(unix))]
+fn new_file_mode(_made: &Path) -> Option<u32> {
+    None
+}
+
+/// Whether a file has the mode `mode`, when it is known.
+#[cfg(unix)]
+fn has_mode(meta: &fs::Metadata, mode: Option<u32>) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    mode.is_none_or(|mode| meta.permissions().mode() & 0o7777 == mode)
+}
+
+#[cfg(not(unix))]
+fn has_mode(_meta: &fs::Metadata, _mode: Option<u32>) -> bool {
+    true
 }
 
 /// The start of a manifest, before the name of the program that wrote it; manifests of
