@@ -101,6 +101,7 @@ impl Config {
     /// Reads and checks `site-config.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Errors> {
         let file = PathBuf::from(CONFIG_FILE);
+        crate::content::files::check_inside_site(root, &file)?;
         let text = yaml::read_text(root, &file)?;
         let (raw, locator): (ConfigFile, Locator) = yaml::parse_located(&text, &file, 0)?;
         let at = |path: &str| locator.place(&file, path);

@@ -126,6 +126,17 @@ pub enum Problem {
     Template(String),
     #[error("the output folder {0}")]
     BadOutput(String),
+    #[error(
+        "the output folder is not empty and was not made by majlis: it holds {entries}; \
+         `majlis build --force` builds into it anyway"
+    )]
+    ForeignOutput { entries: String },
+    #[error("the folder that holds the output folder `{name}` cannot be written ({why})")]
+    OutputParentUnwritable { name: String, why: String },
+    #[error("the symbolic link leads outside the site, to {0}")]
+    LinkOutsideSite(String),
+    #[error("the symbolic link leads to {0}, hidden in the site, which is never published")]
+    LinkToHidden(String),
     #[error("cannot write the output: {0}")]
     Write(String),
 }
@@ -161,6 +172,19 @@ impl Problem {
             }
             Problem::InvalidUtf8 => "save the file as UTF-8 in your text editor".into(),
             Problem::EventTooLong { .. } => "check the years of start_date and end_date".into(),
+            Problem::ForeignOutput { .. } => {
+                "check the folder given; with `--force`, its files are kept (those at the \
+                 paths the site publishes are replaced), with their modes and owners"
+                    .into()
+            }
+            Problem::OutputParentUnwritable { .. } => {
+                "a build makes the new output beside the last one and swaps the two: let \
+                 majlis write in this folder, or give another `--output`"
+                    .into()
+            }
+            Problem::LinkOutsideSite(_) | Problem::LinkToHidden(_) => {
+                "copy the file into the site instead of linking to it".into()
+            }
             Problem::DefaultLanguageNotListed(_) => {
                 "add it under `languages:` or choose one of the listed codes".into()
             }

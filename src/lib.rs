@@ -27,7 +27,7 @@ use config::Config;
 use content::Content;
 use diagnostics::{Errors, Warning};
 use event::Event;
-use output::{Output, Sink, Staging};
+use output::{Destination, Output, Sink, Staging};
 use render::Theme;
 
 /// What a build produced: the site, and what it noticed on the way.
@@ -78,13 +78,20 @@ pub fn build_with(root: &Path, options: &Options, cache: &mut Cache) -> Result<B
     })
 }
 
-/// Loads, checks and renders the site at `root` into the folder `dir`, each file written as
-/// soon as it is rendered, so that the whole site is never in memory. Nothing of `dir`
-/// changes unless the build succeeds (see [`Staging`]).
-pub fn build_into(root: &Path, options: &Options, dir: &Path) -> Result<Written, Errors> {
+/// Loads, checks and renders the site at `root` into the folder `out`, each file written as
+/// soon as it is rendered, so that the whole site is never in memory. Nothing of the folder
+/// changes unless the build succeeds (see [`Staging`]). A build holds the folder's lock from
+/// before it reads the site to after its output is in place: another build into the same
+/// folder waits for it, calling `waiting` with the lock file first.
+pub fn build_into(
+    root: &Path,
+    options: &Options,
+    out: &Destination,
+    waiting: impl FnOnce(&Path),
+) -> Result<Written, Errors> {
+    let staging = Staging::open(out, waiting)?;
     let cache = Cache::none();
     let (config, event, warnings) = check_with(root, options, &cache)?;
-    let staging = Staging::open(dir)?;
     render(root, options, &config, &event, &cache, &staging)?;
     let files = staging.commit()?;
     Ok(Written { files, warnings })

@@ -42,6 +42,10 @@ enum Command {
         /// Publish at this address instead of base_url.
         #[arg(long)]
         base_url: Option<String>,
+        /// Build into an output folder that majlis did not make and that is not empty,
+        /// keeping its files.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the site without writing anything; report missing translations.
     Check {
@@ -103,13 +107,17 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { output, base_url } => {
+        Command::Build {
+            output,
+            base_url,
+            force,
+        } => {
             return_freed_memory_soon();
             let options = Options {
                 base_url,
                 timestamp,
             };
-            build(&cli.root, output, &options)
+            build(&cli.root, output, force, &options)
         }
         Command::Check { strict, base_url } => {
             let options = Options {
@@ -159,7 +167,12 @@ fn source_date_epoch() -> Result<Option<DateTime<Utc>>, String> {
         })
 }
 
-fn build(root: &std::path::Path, output: Option<PathBuf>, options: &Options) -> ExitCode {
+fn build(
+    root: &std::path::Path,
+    output: Option<PathBuf>,
+    force: bool,
+    options: &Options,
+) -> ExitCode {
     let started = std::time::Instant::now();
     let destination = match &output {
         Some(dir) => dir.clone(),
@@ -168,10 +181,18 @@ fn build(root: &std::path::Path, output: Option<PathBuf>, options: &Options) -> 
             Err(errors) => return report(root, &errors),
         },
     };
-    if let Err(e) = output::check_destination(root, &destination) {
-        return report(root, &e.into());
-    }
-    let built = match majlis::build_into(root, options, &destination) {
+    let out = match output::Destination::new(root, &destination, force) {
+        Ok(out) => out,
+        Err(e) => return report(root, &e.into()),
+    };
+    let waiting = |lock: &std::path::Path| {
+        eprintln!(
+            "waiting for another build into {} to finish (it holds {})",
+            destination.display(),
+            lock.display()
+        );
+    };
+    let built = match majlis::build_into(root, options, &out, waiting) {
         Ok(built) => built,
         Err(errors) => return report(root, &errors),
     };

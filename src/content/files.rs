@@ -61,6 +61,7 @@ pub fn load_yaml<T: DeserializeOwned + Send + Sync + 'static>(
     file: &Path,
     cache: &Cache,
 ) -> Result<Arc<Located<T>>, Error> {
+    check_inside_site(root, file)?;
     parse_cached(root, file, &[], cache, |text| {
         let (value, locator) = yaml::parse_located(&text, file, 0)?;
         let located = Located {
@@ -305,31 +306,90 @@ pub fn load_strings(
     Ok(strings)
 }
 
-/// Every file under `content/static/`, relative to it, in a stable order.
+/// Every file under `content/static/`, relative to it, in a stable order (see
+/// [`list_published_tree`]).
 pub fn list_statics(root: &Path) -> Result<Vec<PathBuf>, Errors> {
-    let folder = root.join("content/static");
+    list_published_tree(root, Path::new("content/static"))
+}
+
+/// Every file under `folder` of the site at `root` (a missing folder has none), relative to
+/// `folder`, sorted: a folder whose files a build publishes (`content/static/`, a theme and
+/// its `static/`). Symbolic links are followed within the
+/// site; one that leads out of it, or into a hidden folder of it, is an error, as the files
+/// there are not the site's to publish (`/etc/shadow`, a `.git/` folder). Hidden folders
+/// are skipped, but `.well-known/` (RFC 8615), and so are editors' temporary and hidden
+/// files.
+pub fn list_published_tree(root: &Path, folder: &Path) -> Result<Vec<PathBuf>, Errors> {
+    let top = root.join(folder);
     let mut errors = Errors::default();
-    let mut statics = Vec::new();
-    if !folder.is_dir() {
-        return Ok(statics);
+    let mut files = Vec::new();
+    if !top.is_dir() {
+        return Ok(files);
     }
-    for entry in WalkDir::new(&folder).follow_links(true).sort_by_file_name() {
+    // The folder itself, as any link on the way to it (`content` linked elsewhere).
+    check_inside_site(root, folder)?;
+    let published = |entry: &walkdir::DirEntry| {
+        entry.depth() == 0
+            || !entry.file_type().is_dir()
+            || entry.file_name() == ".well-known"
+            || !entry.file_name().to_string_lossy().starts_with('.')
+    };
+    let walk = WalkDir::new(&top)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(published);
+    for entry in walk {
+        let relative = |path: &Path| folder.join(path.strip_prefix(&top).unwrap_or(path));
         match entry {
-            Ok(entry) if entry.file_type().is_file() && !is_temporary(entry.path()) => {
-                if let Ok(relative) = entry.path().strip_prefix(&folder) {
-                    statics.push(relative.to_path_buf());
+            Ok(entry) if is_temporary(entry.path()) && entry.depth() > 0 => {}
+            Ok(entry) => {
+                if entry.path_is_symlink() && entry.depth() > 0 {
+                    if let Err(e) = check_inside_site(root, &relative(entry.path())) {
+                        errors.0.push(e);
+                        continue;
+                    }
+                }
+                if entry.file_type().is_file() {
+                    if let Ok(path) = entry.path().strip_prefix(&top) {
+                        files.push(path.to_path_buf());
+                    }
                 }
             }
-            Ok(_) => {}
             Err(e) => {
-                let path = e.path().unwrap_or(&folder);
-                let relative = path.strip_prefix(root).unwrap_or(path);
-                errors.push(Place::file(relative), Problem::Unreadable(e.to_string()));
+                let path = e.path().map_or_else(|| folder.to_path_buf(), relative);
+                errors.push(Place::file(path), Problem::Unreadable(e.to_string()));
             }
         }
     }
     errors.into_result()?;
-    Ok(statics)
+    Ok(files)
+}
+
+/// Refuses a file of the site at `root` (`file`, relative to it) that is, once symbolic
+/// links are followed, outside the site or hidden in it (a hidden file, or in a hidden
+/// folder but `.well-known/`). A file that does not exist is left to whoever reads it to
+/// report.
+pub fn check_inside_site(root: &Path, file: &Path) -> Result<(), Error> {
+    let (Ok(site), Ok(real)) = (
+        std::fs::canonicalize(root),
+        std::fs::canonicalize(root.join(file)),
+    ) else {
+        return Ok(());
+    };
+    let Ok(inside) = real.strip_prefix(&site) else {
+        let problem = Problem::LinkOutsideSite(real.display().to_string());
+        return Err(Error::new(Place::file(file), problem));
+    };
+    let hidden = inside.components().any(|part| {
+        let name = part.as_os_str().to_string_lossy();
+        name.starts_with('.') && name != ".well-known"
+    });
+    if hidden {
+        let problem = Problem::LinkToHidden(inside.display().to_string());
+        return Err(Error::new(Place::file(file), problem));
+    }
+    Ok(())
 }
 
 /// When the files that the calendar feeds are made from last changed: the site's
@@ -370,15 +430,28 @@ fn list_folder(root: &Path, folder: &Path, errors: &mut Errors) -> Vec<PathBuf> 
             return Vec::new();
         }
     };
+    if let Err(e) = check_inside_site(root, folder) {
+        errors.0.push(e);
+        return Vec::new();
+    }
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
+        .filter(|e| !is_temporary(Path::new(&e.file_name())))
         // The entry's type comes with the listing; only a link needs a look at its target.
         .filter(|e| match e.file_type() {
             Ok(kind) if !kind.is_symlink() => kind.is_file(),
-            _ => e.path().is_file(),
+            _ => {
+                let file = folder.join(e.file_name());
+                match check_inside_site(root, &file) {
+                    Ok(()) => e.path().is_file(),
+                    Err(error) => {
+                        errors.0.push(error);
+                        false
+                    }
+                }
+            }
         })
         .map(|e| folder.join(e.file_name()))
-        .filter(|p| !is_temporary(p))
         .collect();
     files.sort();
     files

@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
-use walkdir::WalkDir;
 
 use crate::cache::{Digest, Key};
 use crate::config::{Config, CONFIG_FILE};
-use crate::content::files::is_temporary;
+use crate::content::files::list_published_tree;
 use crate::content::yaml;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 
@@ -38,24 +37,15 @@ impl Theme {
         collect_embedded(&DEFAULT_THEME, &mut files);
         let folder = Path::new("themes").join(&config.theme);
         if root.join(&folder).is_dir() {
-            for entry in WalkDir::new(root.join(&folder)).follow_links(true) {
-                let entry = entry.map_err(|e| {
-                    Error::new(Place::file(&folder), Problem::Unreadable(e.to_string()))
-                })?;
-                if !entry.file_type().is_file() || is_temporary(entry.path()) {
-                    continue;
-                }
-                let Ok(relative) = entry.path().strip_prefix(root.join(&folder)) else {
-                    continue;
-                };
+            // Its static files are published: the same rules as the site's own (links within
+            // the site only, no hidden folder).
+            for relative in list_published_tree(root, &folder)? {
+                let source = folder.join(&relative);
                 let key = relative.to_string_lossy().replace('\\', "/");
-                let bytes = std::fs::read(entry.path()).map_err(|e| {
-                    Error::new(
-                        Place::file(folder.join(relative)),
-                        Problem::Unreadable(e.to_string()),
-                    )
+                let bytes = std::fs::read(root.join(&source)).map_err(|e| {
+                    Error::new(Place::file(&source), Problem::Unreadable(e.to_string()))
                 })?;
-                files.insert(key, (folder.join(relative), bytes));
+                files.insert(key, (source, bytes));
             }
         } else if config.theme != "default" {
             return Err(Error::new(
