@@ -61,6 +61,12 @@ pub enum Problem {
     DuplicateKey(String),
     #[error("the file is empty")]
     EmptyFile,
+    #[error("the control character {} is not allowed in YAML", unicode_name(*.0))]
+    ControlCharacter(char),
+    #[error("the YAML is nested more than {limit} levels deep")]
+    YamlTooDeep { limit: usize },
+    #[error("the YAML is larger than {limit_mib} MiB, the most majlis reads")]
+    YamlTooLarge { limit_mib: usize },
     #[error("unknown key `{key}`")]
     UnknownKey {
         key: String,
@@ -160,6 +166,18 @@ impl Problem {
                 "change a time, or give the sessions different `location`s".into()
             }
             Problem::InvalidUtf8 => "save the file as UTF-8 in your text editor".into(),
+            Problem::ControlCharacter(_) => {
+                "delete it (most editors do not show it: delete the characters around the \
+                 column and type them again)"
+                    .into()
+            }
+            Problem::YamlTooDeep { .. } => {
+                "look for `[` or `{` that are never closed, or lines indented too far".into()
+            }
+            Problem::YamlTooLarge { .. } => {
+                "check that this is the file you meant; split a very large text into several"
+                    .into()
+            }
             Problem::EventTooLong { .. } => "check the years of start_date and end_date".into(),
             Problem::DefaultLanguageNotListed(_) => {
                 "add it under `languages:` or choose one of the listed codes".into()
@@ -167,6 +185,11 @@ impl Problem {
             _ => return None,
         })
     }
+}
+
+/// `U+0000`: how a character that cannot be shown is named.
+fn unicode_name(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
 }
 
 /// An error: a problem at a place.
