@@ -1,5 +1,6 @@
 //! Errors and warnings of a build, each with the place in the site's files it came from.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -222,8 +223,10 @@ pub struct Warning {
 }
 
 impl fmt::Display for Warning {
+    /// As the terminal shows it: control characters escaped (see [`printable`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: warning: {}", self.place, self.message)
+        let text = format!("{}: warning: {}", self.place, self.message);
+        f.write_str(&printable(&text))
     }
 }
 
@@ -267,9 +270,10 @@ impl fmt::Display for Errors {
 impl std::error::Error for Errors {}
 
 /// Shows an error as an editor reads it: `FILE:LINE:COL: message`, the line itself with a
-/// caret under the column, and how to fix it.
+/// caret under the column, and how to fix it. Control characters of the file's name, the
+/// message and the line are shown escaped (see [`printable`]).
 pub fn describe(error: &Error, root: &Path) -> String {
-    let mut text = format!("error: {error}\n");
+    let mut text = format!("error: {}\n", printable(&error.to_string()));
     if let Some((line, column)) = error.place.position {
         if let Some(source) = source_line(&root.join(&error.place.file), line) {
             let number = line.to_string();
@@ -277,17 +281,44 @@ pub fn describe(error: &Error, root: &Path) -> String {
             let caret_at: String = source
                 .chars()
                 .take(column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .map(|c| match c {
+                    '\t' => "\t".to_string(),
+                    c => " ".repeat(printable(c.encode_utf8(&mut [0; 4])).chars().count()),
+                })
                 .collect();
             text.push_str(&format!(
-                "{gutter} |\n{number} | {source}\n{gutter} | {caret_at}^\n"
+                "{gutter} |\n{number} | {}\n{gutter} | {caret_at}^\n",
+                printable(&source)
             ));
         }
     }
     if let Some(hint) = error.problem.hint() {
-        text.push_str(&format!("  = help: {hint}\n"));
+        text.push_str(&format!("  = help: {}\n", printable(&hint)));
     }
     text
+}
+
+/// Text safe to print to a terminal: control characters (but tab) and the invisible
+/// characters that reorder text (bidirectional overrides and isolates, the "Trojan Source"
+/// characters of CVE-2021-42574) written as `<U+001B>`, so that a file cannot move the
+/// cursor, recolour the terminal or disguise what it contains.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("<{}>", unicode_name(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn source_line(path: &Path, line: usize) -> Option<String> {
@@ -298,4 +329,16 @@ fn source_line(path: &Path, line: usize) -> Option<String> {
             .trim_start_matches('\u{feff}')
             .to_string()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal_and_text_is_kept() {
+        assert_eq!(printable("a\u{1b}[31mb\0"), "a<U+001B>[31mb<U+0000>");
+        assert_eq!(printable("x\u{202e}y"), "x<U+202E>y");
+        assert!(matches!(printable("مرحبا\tok"), Cow::Borrowed("مرحبا\tok")));
+    }
 }
