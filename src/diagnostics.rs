@@ -106,12 +106,32 @@ pub enum Problem {
     },
     #[error("the day {0} appears twice in the programme")]
     DuplicateDay(String),
+    #[error("{time} does not exist on {date} in {zone}: the clocks go forward from {from} to {to}; the times before {from} and from {to} on exist")]
+    TimeSkipped {
+        time: String,
+        date: String,
+        zone: String,
+        from: String,
+        to: String,
+    },
     #[error("the session ends at {end}, which is not after its start at {start}")]
     EndNotAfterStart { start: String, end: String },
     #[error("`{0}` is not a URL-safe id (use lowercase letters, digits and hyphens)")]
     UnsafeId(String),
     #[error("the id `{id}` is already used at {first}")]
     DuplicateId { id: String, first: String },
+    #[error("`{name}` differs from `{other}` ({first}) only in case: they would be the same file on most computers and hosts")]
+    CaseClash {
+        name: String,
+        other: String,
+        first: String,
+    },
+    #[error("`{start}…` is {length} characters long; an id or URL segment has at most {limit}")]
+    NameTooLong {
+        start: String,
+        length: usize,
+        limit: usize,
+    },
     #[error("no speaker `{id}` (the {field} names a speaker with no file content/speakers/{id}.LANG.md)")]
     UnknownSpeaker { id: String, field: &'static str },
     #[error("`{kind}` is not a session kind")]
@@ -155,6 +175,9 @@ impl Problem {
                 "use an IANA time zone name such as Africa/Casablanca or Europe/Paris".into()
             }
             Problem::BadTime(_) => "write the time in quotes, e.g. start: \"09:30\"".into(),
+            Problem::TimeSkipped { from, to, .. } => {
+                format!("write the time the clocks really show: before {from}, or {to} or later")
+            }
             Problem::UnknownKind { .. } => {
                 "use one of: registration, ceremony, session, panel, roundtable, break, meal, social"
                     .into()
@@ -163,6 +186,12 @@ impl Problem {
                 "check the spelling of the id, or create content/speakers/{id}.LANG.md"
             ),
             Problem::UnsafeId(_) => "for example: panel-1, opening, coffee-break".into(),
+            Problem::CaseClash { .. } => {
+                "give one of them another name, or write both the same way".into()
+            }
+            Problem::NameTooLong { .. } => {
+                "shorten it: the id appears in addresses and file names (opening, panel-2)".into()
+            }
             Problem::Overlap { .. } => {
                 "change a time, or give the sessions different `location`s".into()
             }
@@ -276,9 +305,10 @@ pub fn describe(error: &Error, root: &Path) -> String {
     let mut text = format!("error: {}\n", printable(&error.to_string()));
     if let Some((line, column)) = error.place.position {
         if let Some(source) = source_line(&root.join(&error.place.file), line) {
+            let (shown, column) = around(&source, column);
             let number = line.to_string();
             let gutter = " ".repeat(number.len());
-            let caret_at: String = source
+            let caret_at: String = shown
                 .chars()
                 .take(column.saturating_sub(1))
                 .map(|c| match c {
@@ -288,7 +318,7 @@ pub fn describe(error: &Error, root: &Path) -> String {
                 .collect();
             text.push_str(&format!(
                 "{gutter} |\n{number} | {}\n{gutter} | {caret_at}^\n",
-                printable(&source)
+                printable(&shown)
             ));
         }
     }
@@ -296,6 +326,28 @@ pub fn describe(error: &Error, root: &Path) -> String {
         text.push_str(&format!("  = help: {}\n", printable(&hint)));
     }
     text
+}
+
+/// The most characters of a source line an error shows.
+const SHOWN: usize = 100;
+
+/// The part of a long `line` around `column` (cut with `…`), and the column in it.
+fn around(line: &str, column: usize) -> (String, usize) {
+    let length = line.chars().count();
+    if length <= SHOWN {
+        return (line.to_string(), column);
+    }
+    let start = column.saturating_sub(SHOWN / 2).min(length - SHOWN);
+    let mut shown: String = if start > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    shown.extend(line.chars().skip(start).take(SHOWN));
+    if start + SHOWN < length {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
 }
 
 /// Text safe to print to a terminal: control characters (but tab) and the invisible
@@ -340,5 +392,14 @@ mod tests {
         assert_eq!(printable("a\u{1b}[31mb\0"), "a<U+001B>[31mb<U+0000>");
         assert_eq!(printable("x\u{202e}y"), "x<U+202E>y");
         assert!(matches!(printable("مرحبا\tok"), Cow::Borrowed("مرحبا\tok")));
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let (shown, column) = around(&line, 501);
+        assert_eq!(shown.chars().count(), SHOWN + 2);
+        assert_eq!(shown.chars().nth(column - 1), Some('X'));
+        assert_eq!(around("short", 3), ("short".to_string(), 3));
     }
 }

@@ -139,6 +139,7 @@ fn source_date_epoch() -> Result<Option<DateTime<Utc>>, String> {
 
 fn build(root: &std::path::Path, output: Option<PathBuf>, options: &Options) -> ExitCode {
     let started = std::time::Instant::now();
+    let from_config = output.is_none();
     let destination = match output {
         Some(dir) => dir,
         None => match Config::load(root) {
@@ -146,7 +147,11 @@ fn build(root: &std::path::Path, output: Option<PathBuf>, options: &Options) -> 
             Err(errors) => return report(root, &errors),
         },
     };
-    if let Err(e) = output::check_destination(root, &destination) {
+    if let Err(mut e) = output::check_destination(root, &destination) {
+        // The folder refused is the configuration's, not one given with --output.
+        if from_config {
+            e.place = Config::place_of(root, "output_dir");
+        }
         return report(root, &e.into());
     }
     let built = match majlis::build_into(root, options, &destination) {

@@ -195,10 +195,13 @@ impl Locator {
         loop {
             let (event, mark) = parser.next_token().map_err(|e| {
                 let mark = e.marker();
-                Error::new(
-                    at(mark.line(), mark.col() + 1),
-                    Problem::Yaml(e.info().to_string()),
-                )
+                // yaml-rust2 refuses 256 levels of `[` or `{` itself, when it reads them
+                // ahead within one key's reach: the limit is passed there too.
+                let problem = match e.info() {
+                    "recursion limit exceeded" => Problem::YamlTooDeep { limit: MAX_DEPTH },
+                    info => Problem::Yaml(info.to_string()),
+                };
+                Error::new(at(mark.line(), mark.col() + 1), problem)
             })?;
             if event == Event::StreamEnd {
                 break;
