@@ -373,14 +373,17 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Line `line` of a file, counted as YAML counts lines (a CR alone ends one too).
 fn source_line(path: &Path, line: usize) -> Option<String> {
     let bytes = std::fs::read(path).ok()?;
     let text = String::from_utf8_lossy(&bytes);
-    text.lines().nth(line.checked_sub(1)?).map(|l| {
-        l.trim_end_matches('\r')
-            .trim_start_matches('\u{feff}')
-            .to_string()
-    })
+    text.split('\n')
+        .flat_map(|l| {
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            l.split('\r')
+        })
+        .nth(line.checked_sub(1)?)
+        .map(|l| l.trim_start_matches('\u{feff}').to_string())
 }
 
 #[cfg(test)]

@@ -245,15 +245,24 @@ fn is_printable(c: char) -> bool {
         || ('\u{a0}'..='\u{10ffff}').contains(&c) && !matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
-/// The 1-based line and column (in characters) of the byte at `offset` of `text`.
+/// The 1-based line and column (in characters) of the byte at `offset` of `text`; lines end
+/// as YAML ends them (YAML 1.2 §5.4: LF, CR LF, or CR alone), as both parsers count them.
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
     let before = &text[..offset];
-    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let mut line = 1;
+    let mut line_start = 0;
+    for at in memchr::memchr2_iter(b'\n', b'\r', before.as_bytes()) {
+        // The CR of a CR LF is counted with its LF.
+        if before.as_bytes()[at] == b'\r' && text.as_bytes().get(at + 1) == Some(&b'\n') {
+            continue;
+        }
+        line += 1;
+        line_start = at + 1;
+    }
     (line, before[line_start..].chars().count() + 1)
 }
 
