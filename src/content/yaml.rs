@@ -44,7 +44,8 @@ pub fn decode(bytes: Vec<u8>, file: &Path) -> Result<String, Error> {
 pub const MAX_DEPTH: usize = 64;
 
 /// The largest YAML text majlis reads, in bytes: a programme of 10,000 sessions in three
-/// languages is a tenth of it. More is a file that is not a programme (a log pasted in).
+/// languages is about a tenth of it (the example's is 700 bytes a session). More is a file
+/// that is not a programme (a log saved under its name).
 pub const MAX_BYTES: usize = 64 << 20;
 
 /// Parses YAML into `T` with the places of its values; `first_line` is the line of the file
