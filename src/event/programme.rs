@@ -6,7 +6,6 @@ use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
 use super::clock::{self, WallTime};
-
 use super::names::{self, Folder};
 use super::speaker::{Role, Speakers};
 use super::Fallbacks;
