@@ -6,7 +6,8 @@
 //! peak memory (GNU time's maximum resident set), and times Hugo on the same content when
 //! `hugo` is installed, twice: with templates that make the same pages (`benches/hugo/layouts`)
 //! and with a skeleton of each page (`benches/hugo/skeleton`). Several runs; median and spread
-//! (max − min).
+//! (max − min). Then it times `majlis check` on inputs that once cost far more than their
+//! size (`support::costly`), each at three sizes (MAJLIS_BENCH_COSTLY=0 skips them).
 
 mod support;
 
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use support::costly;
 use support::synthetic::{self, Scale};
 
 const MAJLIS: &str = env!("CARGO_BIN_EXE_majlis");
@@ -296,6 +298,58 @@ fn edit_to_visible(site: &Path, scale: Scale) -> Option<Measure> {
     Some(measure)
 }
 
+/// `majlis check` of a small site with one file replaced by each costly input, at each size:
+/// the median of a few runs, and how much longer the largest took than the smallest (4 for
+/// time in proportion to the size).
+fn costly_inputs(work: &Path) {
+    println!("\nCostly inputs (`majlis check` of the small site with one file replaced):\n");
+    println!("| input | size | result | check | largest vs smallest |");
+    println!("| --- | --- | --- | --- | --- |");
+    let site = work.join("costly-site");
+    for input in costly::INPUTS {
+        let mut medians = Vec::new();
+        for n in input.sizes {
+            let _ = std::fs::remove_dir_all(&site);
+            synthetic::majlis_site(&site, synthetic::SMALL);
+            let path = site.join(input.file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let content = (input.make)(n);
+            std::fs::write(&path, &content).unwrap();
+            let mut measure = Measure::default();
+            let mut result = String::new();
+            for _ in 0..3 {
+                let started = Instant::now();
+                let output = Command::new(MAJLIS)
+                    .args(["--root", &site.display().to_string(), "check"])
+                    .output()
+                    .unwrap();
+                measure.seconds.push(started.elapsed().as_secs_f64());
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                assert_eq!(
+                    !output.status.success(),
+                    input.refused,
+                    "{}: {stderr}",
+                    input.name
+                );
+                result = match stderr.lines().find(|l| l.starts_with("error: ")) {
+                    Some(error) => error.trim_start_matches("error: ").to_string(),
+                    None => "builds".into(),
+                };
+            }
+            medians.push(Measure::median(&measure.seconds));
+            println!(
+                "| {} | {:.1} MB | {} | {} | |",
+                input.name.replace("{n}", &n.to_string()),
+                content.len() as f64 / 1e6,
+                result.replace('|', "\\|"),
+                measure.time(),
+            );
+        }
+        println!("| | | | | {:.1} |", medians[medians.len() - 1] / medians[0]);
+    }
+    let _ = std::fs::remove_dir_all(&site);
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; this harness has no options of its own.
     let scales: Vec<Scale> = std::env::var("MAJLIS_BENCH_SCALES")
@@ -368,6 +422,9 @@ fn main() {
         for row in in_memory_rows {
             println!("{row}");
         }
+    }
+    if std::env::var("MAJLIS_BENCH_COSTLY").as_deref() != Ok("0") {
+        costly_inputs(&work);
     }
     for out in outputs {
         let _ = std::fs::remove_dir_all(out);

@@ -98,6 +98,15 @@ impl Config {
         Ok(self)
     }
 
+    /// The place of a value of `site-config.yaml` in `root` (`output_dir`), for an error
+    /// found outside the configuration; the file's place when it cannot be read.
+    pub fn place_of(root: &Path, path: &str) -> Place {
+        let file = PathBuf::from(CONFIG_FILE);
+        yaml::read_text(root, &file)
+            .and_then(|text| Locator::read(&text, &file, 0))
+            .map_or_else(|_| Place::file(&file), |locator| locator.place(&file, path))
+    }
+
     /// Reads and checks `site-config.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Errors> {
         let file = PathBuf::from(CONFIG_FILE);
@@ -117,7 +126,12 @@ impl Config {
         let mut languages: Vec<Language> = Vec::new();
         for (i, entry) in raw.languages.iter().enumerate() {
             let place = at(&format!("languages.{i}.code"));
-            if languages.iter().any(|l| l.code == entry.code) {
+            // Each language is a folder of the site: `fr` and `FR` would be one on most
+            // computers and hosts.
+            if languages
+                .iter()
+                .any(|l| l.code.eq_ignore_ascii_case(&entry.code))
+            {
                 errors.push(place, Problem::DuplicateLanguage(entry.code.clone()));
                 continue;
             }

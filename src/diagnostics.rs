@@ -1,5 +1,6 @@
 //! Errors and warnings of a build, each with the place in the site's files it came from.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -61,6 +62,12 @@ pub enum Problem {
     DuplicateKey(String),
     #[error("the file is empty")]
     EmptyFile,
+    #[error("the control character {} is not allowed in YAML", unicode_name(*.0))]
+    ControlCharacter(char),
+    #[error("the YAML is nested more than {limit} levels deep")]
+    YamlTooDeep { limit: usize },
+    #[error("the YAML is larger than {limit_mib} MiB, the most majlis reads")]
+    YamlTooLarge { limit_mib: usize },
     #[error("unknown key `{key}`")]
     UnknownKey {
         key: String,
@@ -99,12 +106,32 @@ pub enum Problem {
     },
     #[error("the day {0} appears twice in the programme")]
     DuplicateDay(String),
+    #[error("{time} does not exist on {date} in {zone}: the clocks go forward from {from} to {to}; the times before {from} and from {to} on exist")]
+    TimeSkipped {
+        time: String,
+        date: String,
+        zone: String,
+        from: String,
+        to: String,
+    },
     #[error("the session ends at {end}, which is not after its start at {start}")]
     EndNotAfterStart { start: String, end: String },
     #[error("`{0}` is not a URL-safe id (use lowercase letters, digits and hyphens)")]
     UnsafeId(String),
     #[error("the id `{id}` is already used at {first}")]
     DuplicateId { id: String, first: String },
+    #[error("`{name}` differs from `{other}` ({first}) only in case: they would be the same file on most computers and hosts")]
+    CaseClash {
+        name: String,
+        other: String,
+        first: String,
+    },
+    #[error("`{start}…` is {length} characters long; an id or URL segment has at most {limit}")]
+    NameTooLong {
+        start: String,
+        length: usize,
+        limit: usize,
+    },
     #[error("no speaker `{id}` (the {field} names a speaker with no file content/speakers/{id}.LANG.md)")]
     UnknownSpeaker { id: String, field: &'static str },
     #[error("`{kind}` is not a session kind")]
@@ -159,6 +186,9 @@ impl Problem {
                 "use an IANA time zone name such as Africa/Casablanca or Europe/Paris".into()
             }
             Problem::BadTime(_) => "write the time in quotes, e.g. start: \"09:30\"".into(),
+            Problem::TimeSkipped { from, to, .. } => {
+                format!("write the time the clocks really show: before {from}, or {to} or later")
+            }
             Problem::UnknownKind { .. } => {
                 "use one of: registration, ceremony, session, panel, roundtable, break, meal, social"
                     .into()
@@ -167,10 +197,28 @@ impl Problem {
                 "check the spelling of the id, or create content/speakers/{id}.LANG.md"
             ),
             Problem::UnsafeId(_) => "for example: panel-1, opening, coffee-break".into(),
+            Problem::CaseClash { .. } => {
+                "give one of them another name, or write both the same way".into()
+            }
+            Problem::NameTooLong { .. } => {
+                "shorten it: the id appears in addresses and file names (opening, panel-2)".into()
+            }
             Problem::Overlap { .. } => {
                 "change a time, or give the sessions different `location`s".into()
             }
             Problem::InvalidUtf8 => "save the file as UTF-8 in your text editor".into(),
+            Problem::ControlCharacter(_) => {
+                "delete it (most editors do not show it: delete the characters around the \
+                 column and type them again)"
+                    .into()
+            }
+            Problem::YamlTooDeep { .. } => {
+                "look for `[` or `{` that are never closed, or lines indented too far".into()
+            }
+            Problem::YamlTooLarge { .. } => {
+                "check that this is the file you meant; split a very large text into several"
+                    .into()
+            }
             Problem::EventTooLong { .. } => "check the years of start_date and end_date".into(),
             Problem::ForeignOutput { .. } => {
                 "check the folder given; with `--force`, its files are kept (those at the \
@@ -191,6 +239,11 @@ impl Problem {
             _ => return None,
         })
     }
+}
+
+/// `U+0000`: how a character that cannot be shown is named.
+fn unicode_name(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
 }
 
 /// An error: a problem at a place.
@@ -223,8 +276,10 @@ pub struct Warning {
 }
 
 impl fmt::Display for Warning {
+    /// As the terminal shows it: control characters escaped (see [`printable`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: warning: {}", self.place, self.message)
+        let text = format!("{}: warning: {}", self.place, self.message);
+        f.write_str(&printable(&text))
     }
 }
 
@@ -268,35 +323,110 @@ impl fmt::Display for Errors {
 impl std::error::Error for Errors {}
 
 /// Shows an error as an editor reads it: `FILE:LINE:COL: message`, the line itself with a
-/// caret under the column, and how to fix it.
+/// caret under the column, and how to fix it. Control characters of the file's name, the
+/// message and the line are shown escaped (see [`printable`]).
 pub fn describe(error: &Error, root: &Path) -> String {
-    let mut text = format!("error: {error}\n");
+    let mut text = format!("error: {}\n", printable(&error.to_string()));
     if let Some((line, column)) = error.place.position {
         if let Some(source) = source_line(&root.join(&error.place.file), line) {
+            let (shown, column) = around(&source, column);
             let number = line.to_string();
             let gutter = " ".repeat(number.len());
-            let caret_at: String = source
+            let caret_at: String = shown
                 .chars()
                 .take(column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .map(|c| match c {
+                    '\t' => "\t".to_string(),
+                    c => " ".repeat(printable(c.encode_utf8(&mut [0; 4])).chars().count()),
+                })
                 .collect();
             text.push_str(&format!(
-                "{gutter} |\n{number} | {source}\n{gutter} | {caret_at}^\n"
+                "{gutter} |\n{number} | {}\n{gutter} | {caret_at}^\n",
+                printable(&shown)
             ));
         }
     }
     if let Some(hint) = error.problem.hint() {
-        text.push_str(&format!("  = help: {hint}\n"));
+        text.push_str(&format!("  = help: {}\n", printable(&hint)));
     }
     text
 }
 
+/// The most characters of a source line an error shows.
+const SHOWN: usize = 100;
+
+/// The part of a long `line` around `column` (cut with `…`), and the column in it.
+fn around(line: &str, column: usize) -> (String, usize) {
+    let length = line.chars().count();
+    if length <= SHOWN {
+        return (line.to_string(), column);
+    }
+    let start = column.saturating_sub(SHOWN / 2).min(length - SHOWN);
+    let mut shown: String = if start > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    shown.extend(line.chars().skip(start).take(SHOWN));
+    if start + SHOWN < length {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
+}
+
+/// Text safe to print to a terminal: control characters (but tab) and the invisible
+/// characters that reorder text (bidirectional overrides and isolates, the "Trojan Source"
+/// characters of CVE-2021-42574) written as `<U+001B>`, so that a file cannot move the
+/// cursor, recolour the terminal or disguise what it contains.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("<{}>", unicode_name(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Line `line` of a file, counted as YAML counts lines (a CR alone ends one too).
 fn source_line(path: &Path, line: usize) -> Option<String> {
     let bytes = std::fs::read(path).ok()?;
     let text = String::from_utf8_lossy(&bytes);
-    text.lines().nth(line.checked_sub(1)?).map(|l| {
-        l.trim_end_matches('\r')
-            .trim_start_matches('\u{feff}')
-            .to_string()
-    })
+    text.split('\n')
+        .flat_map(|l| {
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            l.split('\r')
+        })
+        .nth(line.checked_sub(1)?)
+        .map(|l| l.trim_start_matches('\u{feff}').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal_and_text_is_kept() {
+        assert_eq!(printable("a\u{1b}[31mb\0"), "a<U+001B>[31mb<U+0000>");
+        assert_eq!(printable("x\u{202e}y"), "x<U+202E>y");
+        assert!(matches!(printable("مرحبا\tok"), Cow::Borrowed("مرحبا\tok")));
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let (shown, column) = around(&line, 501);
+        assert_eq!(shown.chars().count(), SHOWN + 2);
+        assert_eq!(shown.chars().nth(column - 1), Some('X'));
+        assert_eq!(around("short", 3), ("short".to_string(), 3));
+    }
 }

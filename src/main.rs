@@ -174,6 +174,7 @@ fn build(
     options: &Options,
 ) -> ExitCode {
     let started = std::time::Instant::now();
+    let from_config = output.is_none();
     let destination = match &output {
         Some(dir) => dir.clone(),
         None => match Config::load(root) {
@@ -183,7 +184,13 @@ fn build(
     };
     let out = match output::Destination::new(root, &destination, force) {
         Ok(out) => out,
-        Err(e) => return report(root, &e.into()),
+        Err(mut e) => {
+            // The folder refused is the configuration's, not one given with --output.
+            if from_config {
+                e.place = Config::place_of(root, "output_dir");
+            }
+            return report(root, &e.into());
+        }
     };
     let waiting = |lock: &std::path::Path| {
         eprintln!(

@@ -621,3 +621,391 @@ fn a_speaker_listed_twice_in_a_session_is_a_warning_and_shown_once() {
     let names = programme.select("#opening .speakers li");
     assert_eq!(names.len(), 2);
 }
+
+/// A fixture built once, then edited with every `(file, from, to)` of `edits`: the build
+/// fails naming `place` and `message`, and leaves the first output as it was. The whole
+/// error output is returned for more checks.
+fn rejected_after(
+    fixture: &str,
+    edits: &[(&str, &str, &str)],
+    place: &str,
+    message: &str,
+) -> String {
+    let site = Site::copy_of(fixture);
+    let before = site.built().snapshot();
+    for (file, from, to) in edits {
+        site.edit(file, from, to);
+    }
+    let run = site.build();
+    assert_rejected(&site, place, message);
+    assert_output_untouched(&site, &before);
+    run.stderr
+}
+
+// A YAML syntax error is reported at its own line, before or instead of what follows from it.
+
+#[test]
+fn a_misindented_line_is_a_syntax_error_at_its_line_not_a_missing_field() {
+    let stderr = rejected_after(
+        "minimal",
+        &[(
+            "content/programme.yaml",
+            "        title: Welcome\n",
+            "       title: Welcome\n",
+        )],
+        "content/programme.yaml:8:",
+        "did not find expected '-' indicator",
+    );
+    assert!(!stderr.contains("missing field"), "{stderr}");
+}
+
+#[test]
+fn a_colon_inside_a_value_of_the_event_is_a_syntax_error_at_its_line() {
+    let stderr = rejected_after(
+        "minimal",
+        &[(
+            "content/event.yaml",
+            "timezone: UTC",
+            "timezone: Europe: Paris",
+        )],
+        "content/event.yaml:2:17",
+        "mapping values are not allowed in this context",
+    );
+    assert!(!stderr.contains("invalid type"), "{stderr}");
+}
+
+#[test]
+fn a_misindented_key_in_front_matter_is_a_syntax_error_at_the_file_line() {
+    rejected_after(
+        "minimal",
+        &[(
+            "content/speakers/jane-placeholder.en.md",
+            "role: Example Speaker",
+            "role: Example Speaker\n  - organisation: Elsewhere",
+        )],
+        "content/speakers/jane-placeholder.en.md:4:",
+        "not allowed in this context",
+    );
+}
+
+// Input that costs too much is refused at the place a limit is passed, at once.
+
+#[test]
+fn brackets_nested_100000_deep_are_refused_at_the_level_past_the_limit() {
+    let (site, before) = built_minimal();
+    site.write(
+        "content/programme.yaml",
+        format!("days:\n  - {}", "[".repeat(100_000)),
+    );
+    let started = std::time::Instant::now();
+    assert_rejected(
+        &site,
+        "content/programme.yaml:2:",
+        "the YAML is nested more than 64 levels deep",
+    );
+    // Not a benchmark: only far from the minute it once took (the benchmark times it).
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn a_key_given_twice_after_80000_others_names_its_line() {
+    let (site, before) = built_minimal();
+    let mut strings: String = (0..80_000).map(|i| format!("key{i}: text\n")).collect();
+    strings.push_str("key7: again\n");
+    site.write("content/i18n/en.yaml", strings);
+    assert_rejected(
+        &site,
+        "content/i18n/en.yaml:80001:1",
+        "the key `key7` is given twice",
+    );
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn a_yaml_file_over_64_mib_is_refused_at_the_line_past_the_limit() {
+    let (site, before) = built_minimal();
+    // 1 KiB lines of a comment: the limit is passed on line 65,537.
+    let line = format!("#{}\n", "x".repeat(1022));
+    site.write("content/i18n/en.yaml", line.repeat(65 * 1024));
+    assert_rejected(&site, "content/i18n/en.yaml:65537:1", "larger than 64 MiB");
+    assert_output_untouched(&site, &before);
+}
+
+// Names too long, or that differ only in case, are refused where they are written.
+
+rule!(
+    a_session_id_over_100_characters_is_refused_at_its_line,
+    "content/programme.yaml",
+    "id: talk",
+    &format!("id: {}", "t".repeat(101)),
+    "content/programme.yaml:10:13",
+    "is 101 characters long; an id or URL segment has at most 100"
+);
+
+rule!(
+    session_ids_that_differ_only_in_case_are_refused,
+    "content/programme.yaml",
+    "id: talk",
+    "id: Welcome",
+    "content/programme.yaml:10:13",
+    "`Welcome` differs from `welcome` (content/programme.yaml:4:13) only in case"
+);
+
+bad_file!(
+    speaker_files_that_differ_only_in_case_are_refused,
+    "content/speakers/Jane-Placeholder.en.md",
+    "---\nname: Jane\n---\n",
+    "content/speakers/jane-placeholder.en.md: ",
+    "`jane-placeholder` differs from `Jane-Placeholder` (content/speakers/Jane-Placeholder.en.md) only in case"
+);
+
+bad_file!(
+    a_speaker_file_name_over_100_characters_is_refused,
+    &format!("content/speakers/{}.en.md", "j".repeat(120)),
+    "---\nname: Jane\n---\n",
+    &format!("content/speakers/{}.en.md", "j".repeat(120)),
+    "is 120 characters long"
+);
+
+#[test]
+fn page_slugs_that_differ_only_in_case_are_refused_at_the_slug() {
+    let (site, before) = built_minimal();
+    site.write(
+        "content/pages/info.en.md",
+        "---\ntitle: Info\nslug: Venue\n---\n",
+    );
+    site.write("content/pages/venue.en.md", "---\ntitle: Venue\n---\n");
+    assert_rejected(
+        &site,
+        "content/pages/venue.en.md: ",
+        "`venue` differs from `Venue` (content/pages/info.en.md:3:7) only in case",
+    );
+    assert_output_untouched(&site, &before);
+}
+
+bad_file!(
+    a_page_slug_of_the_agenda_the_site_publishes_is_refused_in_any_case,
+    "content/pages/info.en.md",
+    "---\ntitle: Info\nslug: Agenda\n---\nText\n",
+    "content/pages/info.en.md:3:7",
+    "`Agenda` is already used by the site's own agenda page"
+);
+
+bad_file!(
+    a_page_called_search_is_refused_at_its_file,
+    "content/pages/search.en.md",
+    "---\ntitle: Search\n---\n",
+    "content/pages/search.en.md: ",
+    "the site's own search page"
+);
+
+bad_file!(
+    a_page_slug_of_the_manifest_is_refused,
+    "content/pages/info.en.md",
+    "---\ntitle: Info\nslug: manifest.webmanifest\n---\n",
+    "content/pages/info.en.md:3:7",
+    "not a URL-safe id"
+);
+
+#[test]
+fn a_page_called_sessions_is_reported_against_its_own_file_in_every_language() {
+    let site = Site::copy_of("multilingual");
+    let before = site.built().snapshot();
+    site.write(
+        "content/pages/sessions.en.md",
+        "---\ntitle: Sessions\n---\n",
+    );
+    let run = site.build();
+    assert_rejected(
+        &site,
+        "error: content/pages/sessions.en.md: the URL segment `sessions` is already used by the \
+         site's own sessions page",
+        "sessions",
+    );
+    for missing in ["fr", "ar", "tr"] {
+        let file = format!("sessions.{missing}.md: the URL");
+        assert!(!run.stderr.contains(&file), "{}", run.stderr);
+    }
+    assert_output_untouched(&site, &before);
+}
+
+rule!(
+    language_codes_that_differ_only_in_case_are_refused,
+    "site-config.yaml",
+    "    name: English\n",
+    "    name: English\n  - code: EN\n    name: Again\n",
+    "site-config.yaml:6:11",
+    "the language `EN` is listed twice"
+);
+
+// Times that do not exist, or exist twice.
+
+#[test]
+fn a_session_at_a_time_the_clocks_skip_is_refused_saying_which_times_exist() {
+    let stderr = rejected_after(
+        "multilingual",
+        &[(
+            "content/programme.yaml",
+            "      - id: keynote\n        start: \"09:00\"",
+            "      - id: keynote\n        start: \"02:30\"",
+        )],
+        "content/programme.yaml:62:16",
+        "02:30 does not exist on 2025-03-30 in Europe/Paris: the clocks go forward from 02:00 \
+         to 03:00; the times before 02:00 and from 03:00 on exist",
+    );
+    assert!(
+        stderr.contains("before 02:00, or 03:00 or later"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_session_at_a_time_the_clocks_show_twice_is_a_warning_and_the_first_is_published() {
+    let site = Site::copy_of("multilingual");
+    site.edit(
+        "content/event.yaml",
+        "start_date: 2025-03-29\nend_date: 2025-03-30",
+        "start_date: 2025-10-25\nend_date: 2025-10-26",
+    );
+    site.edit(
+        "content/programme.yaml",
+        "date: 2025-03-29",
+        "date: 2025-10-25",
+    );
+    site.edit(
+        "content/programme.yaml",
+        "date: 2025-03-30",
+        "date: 2025-10-26",
+    );
+    site.edit(
+        "content/programme.yaml",
+        "      - id: keynote\n        start: \"09:00\"",
+        "      - id: keynote\n        start: \"02:30\"",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "content/programme.yaml:62:16: warning: 02:30 happens twice on 2025-10-26 in \
+             Europe/Paris, at UTC+02:00 and again at UTC+01:00 once the clocks go back; the \
+             first, at UTC+02:00, is meant"
+        ),
+        "{}",
+        run.stderr
+    );
+    let built = common::Published::at(site.out());
+    let programme = built.page("en/programme/index.html");
+    let times: Vec<String> = programme
+        .select("#keynote time[datetime]")
+        .iter()
+        .filter_map(|t| t.value().attr("datetime").map(str::to_string))
+        .collect();
+    assert!(
+        times.iter().any(|t| t == "2025-10-26T02:30:00+02:00"),
+        "{times:?}"
+    );
+}
+
+// Control characters: reported at their real place, never printed raw to the terminal.
+
+#[test]
+fn a_nul_in_yaml_names_its_line_and_column_and_is_shown_escaped() {
+    let (site, before) = built_minimal();
+    site.edit(
+        "content/programme.yaml",
+        "title: Welcome",
+        "title: Wel\0come",
+    );
+    assert_rejected(
+        &site,
+        "content/programme.yaml:8:19",
+        "the control character U+0000 is not allowed in YAML",
+    );
+    let run = site.build();
+    assert!(
+        run.stderr.contains("title: Wel<U+0000>come"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains('\0'), "{}", run.stderr);
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn escape_bytes_in_a_file_name_and_its_line_never_reach_the_terminal() {
+    let (site, before) = built_minimal();
+    site.write(
+        "content/speakers/x\u{1b}[2J.en.md",
+        "---\nname: \"\u{1b}]0;owned\u{7}\"\n---\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    assert!(!run.stderr.contains('\u{7}'), "{:?}", run.stderr);
+    assert!(
+        run.stderr.contains("content/speakers/x<U+001B>[2J.en.md"),
+        "{}",
+        run.stderr
+    );
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn a_nul_in_markdown_becomes_the_replacement_character_on_the_page() {
+    let site = Site::copy_of("minimal");
+    site.write(
+        "content/speakers/jane-placeholder.en.md",
+        "---\nname: Jane Placeholder\n---\nBio\0graphy\n",
+    );
+    let built = site.built();
+    let page = built.page("en/speakers/jane-placeholder/index.html");
+    let text: String = page.select("main").iter().flat_map(|e| e.text()).collect();
+    assert!(text.contains("Bio\u{fffd}graphy"), "{text}");
+    for (path, bytes) in built.snapshot() {
+        let text = path.ends_with(".html") || path.ends_with(".ics") || path.ends_with(".json");
+        assert!(!text || !bytes.contains(&0), "a NUL in {path}");
+    }
+}
+
+// Errors name a file that exists, at the line of the value.
+
+#[test]
+fn an_output_dir_refused_is_reported_at_its_line_of_site_config() {
+    let site = Site::copy_of("minimal");
+    let root = site.root();
+    let run = majlis(&root, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let before = common::Published::at(root.join("public")).snapshot();
+    site.edit(
+        "site-config.yaml",
+        "default_language: en",
+        "default_language: en\noutput_dir: content",
+    );
+    let run = majlis(&root, &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: site-config.yaml:3:13: the output folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("--output"), "{}", run.stderr);
+    assert!(common::Published::at(root.join("public")).snapshot() == before);
+}
+
+#[test]
+fn block_nesting_past_64_levels_is_refused_at_the_level_past_the_limit() {
+    let (site, before) = built_minimal();
+    let deep: String = (0..100)
+        .map(|i| format!("{}- \n", "  ".repeat(i)))
+        .collect();
+    site.write("content/programme.yaml", format!("days:\n{deep}"));
+    // `days` is a mapping (1), each `-` a list inside the last: the 64th list is on line 65.
+    assert_rejected(
+        &site,
+        "content/programme.yaml:65:",
+        "the YAML is nested more than 64 levels deep",
+    );
+    assert_output_untouched(&site, &before);
+}

@@ -40,6 +40,13 @@ fn front_matter_corpus_never_panics() {
 }
 
 #[test]
+fn yaml_corpus_never_panics_and_every_error_is_at_a_line_of_the_text() {
+    for input in inputs("yaml") {
+        harness::yaml(&input);
+    }
+}
+
+#[test]
 fn programme_corpus_never_panics() {
     let harness = Harness::new(&common::example_root());
     for input in inputs("programme") {

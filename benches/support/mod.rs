@@ -1,3 +1,4 @@
 //! Shared code of the benchmarks.
 
+pub mod costly;
 pub mod synthetic;

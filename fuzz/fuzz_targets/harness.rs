@@ -7,7 +7,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use majlis::content::{frontmatter, yaml, PageMatter, SpeakerMatter};
+use std::collections::BTreeMap;
+
+use majlis::content::{frontmatter, yaml, EventFile, PageMatter, ProgrammeFile, SpeakerMatter};
+use majlis::diagnostics::Error;
 
 /// The files of a site that the `site` target takes from its input, cut at NUL bytes.
 const SITE_FILES: [&str; 5] = [
@@ -28,6 +31,34 @@ pub fn front_matter(data: &[u8]) {
         let _ = yaml::parse_located::<SpeakerMatter>(split.yaml, file, split.yaml_first_line);
         let _ = yaml::parse_located::<PageMatter>(split.yaml, file, split.yaml_first_line);
     }
+}
+
+/// YAML of any shape, read as each kind of YAML file of a site and as any value: never a
+/// panic, and every error is at a line of the text, in time linear in its length.
+pub fn yaml(data: &[u8]) {
+    let file = Path::new("content/programme.yaml");
+    let Ok(text) = yaml::decode(data.to_vec(), file) else {
+        return;
+    };
+    // Lines end as YAML ends them: LF, CR LF, or CR alone; libyaml (YAML 1.1) also ends
+    // them at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR.
+    let lines = text
+        .replace("\r\n", "\n")
+        .split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+        .count();
+    let at_a_line = |result: Result<(), Error>| {
+        if let Err(error) = result {
+            let line = error.place.line().unwrap_or(1);
+            assert!(
+                (1..=lines).contains(&line),
+                "{error} is outside the {lines} lines of the text"
+            );
+        }
+    };
+    at_a_line(yaml::parse_located::<ProgrammeFile>(&text, file, 0).map(drop));
+    at_a_line(yaml::parse_located::<EventFile>(&text, file, 0).map(drop));
+    at_a_line(yaml::parse_located::<BTreeMap<String, String>>(&text, file, 0).map(drop));
+    at_a_line(yaml::parse_located::<serde_yaml::Value>(&text, file, 0).map(drop));
 }
 
 /// Runs inputs against copies of a valid one-language site (the `minimal` fixture).

@@ -257,7 +257,7 @@ fn read_markdown<T: FrontMatter + Send + Sync + 'static>(
                 ),
             })
             .collect();
-        let front = yaml::parse(split.yaml, file, split.yaml_first_line)?;
+        let front = yaml::deserialize(split.yaml, file, split.yaml_first_line)?;
         let markdown = MarkdownFile {
             file: file.to_path_buf(),
             name,

@@ -1,11 +1,12 @@
-//! Reading YAML with the place of every error: serde_yaml for the values, and a locator that
-//! finds the line and column of any value by its path, for errors found after parsing.
+//! Reading YAML with the place of every error: a first pass with yaml-rust2 that reports
+//! mistakes of form at their own place and finds the line and column of every value by its
+//! path (for errors found after parsing), then serde_yaml for the values.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::{Error, Place, Problem};
@@ -37,37 +38,44 @@ pub fn decode(bytes: Vec<u8>, file: &Path) -> Result<String, Error> {
     }
 }
 
+/// The deepest nesting a YAML file may have. The content model needs six levels (a day's
+/// session's title per language); nothing an editor means goes near this, and libyaml, under
+/// serde_yaml, slows down with the square of the depth of nested `[` (100,000 took a minute).
+pub const MAX_DEPTH: usize = 64;
+
+/// The largest YAML text majlis reads, in bytes: a programme of 10,000 sessions in three
+/// languages is about a tenth of it (the example's is 700 bytes a session). More is a file
+/// that is not a programme (a log saved under its name).
+pub const MAX_BYTES: usize = 64 << 20;
+
 /// Parses YAML into `T` with the places of its values; `first_line` is the line of the file
-/// the text starts after (for front matter), so that errors name the file's own line. A key
-/// given twice in a mapping is an error at its second place (serde would keep either one).
-pub fn parse_located<T: DeserializeOwned + Send>(
+/// the text starts after (for front matter), so that errors name the file's own line.
+///
+/// The text is first read once through yaml-rust2 ([`Locator::read`]), which reports the
+/// first syntax error at its own place, a key given twice, a control character, and text too
+/// deep or too large, before serde_yaml sees it: serde_yaml turns the events it had before a
+/// syntax error into a value and reports what that value lacks ("missing field `title`" at
+/// the session's first line) rather than the syntax error a few lines lower.
+pub fn parse_located<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: usize,
 ) -> Result<(T, Locator), Error> {
-    // Two parsers read the same text: both at once (the programme of a large event takes
-    // each a tenth of a second).
-    let (locator, value) = rayon::join(
-        || Locator::new(text, first_line),
-        || parse(text, file, first_line),
-    );
-    if let Some((key, (line, column))) = locator.duplicates.first() {
-        return Err(Error::new(
-            Place::at(file, *line, *column),
-            Problem::DuplicateKey(key.clone()),
-        ));
-    }
-    Ok((value?, locator))
+    let locator = Locator::read(text, file, first_line)?;
+    Ok((deserialize(text, file, first_line)?, locator))
 }
 
-/// Parses YAML into `T`, without locating its values.
+/// Parses YAML into `T`, checked as [`parse_located`] does, without keeping the places.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Error> {
-    if text.trim().is_empty() {
-        return Err(Error::new(
-            Place::at(file, first_line + 1, 1),
-            Problem::EmptyFile,
-        ));
-    }
+    parse_located(text, file, first_line).map(|(value, _)| value)
+}
+
+/// Deserialises YAML text that [`Locator::read`] accepted into `T`.
+pub fn deserialize<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: usize,
+) -> Result<T, Error> {
     serde_yaml::from_str(text).map_err(|e| {
         let place = match e.location() {
             Some(l) => Place::at(file, l.line() + first_line, l.column()),
@@ -154,23 +162,59 @@ const KNOWN_KEYS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Locator {
     places: HashMap<String, (usize, usize)>,
-    /// Keys given a second time in their mapping, with the place of the second.
-    duplicates: Vec<(String, (usize, usize))>,
 }
 
 impl Locator {
-    /// Locates the values of `text`, whose first line is line `first_line + 1` of its file.
-    pub fn new(text: &str, first_line: usize) -> Locator {
+    /// Reads `text`, whose first line is line `first_line + 1` of `file`, in one pass that
+    /// takes time in proportion to its length, and locates its values; the first mistake in
+    /// its form is an error at its place.
+    pub fn read(text: &str, file: &Path, first_line: usize) -> Result<Locator, Error> {
+        let at = |line: usize, column: usize| Place::at(file, line + first_line, column);
+        if text.len() > MAX_BYTES {
+            let (line, column) = line_and_column(text, MAX_BYTES);
+            return Err(Error::new(
+                at(line, column),
+                Problem::YamlTooLarge {
+                    limit_mib: MAX_BYTES >> 20,
+                },
+            ));
+        }
+        if let Some((offset, c)) = text.char_indices().find(|&(_, c)| !is_printable(c)) {
+            let (line, column) = line_and_column(text, offset);
+            return Err(Error::new(at(line, column), Problem::ControlCharacter(c)));
+        }
+        if text.trim().is_empty() {
+            return Err(Error::new(at(1, 1), Problem::EmptyFile));
+        }
         let mut walker = Walker {
             first_line,
             ..Walker::default()
         };
-        // A document serde_yaml accepted parses here too; if not, places fall back to line 1.
-        let _ = Parser::new_from_str(text).load(&mut walker, false);
-        Locator {
-            places: walker.places,
-            duplicates: walker.duplicates,
+        // Event by event rather than with `Parser::load`, which recurses once per level of
+        // nesting: the walk stops at the first level too deep.
+        let mut parser = Parser::new_from_str(text);
+        loop {
+            let (event, mark) = parser.next_token().map_err(|e| {
+                let mark = e.marker();
+                // yaml-rust2 refuses 256 levels of `[` or `{` itself, when it reads them
+                // ahead within one key's reach: the limit is passed there too.
+                let problem = match e.info() {
+                    "recursion limit exceeded" => Problem::YamlTooDeep { limit: MAX_DEPTH },
+                    info => Problem::Yaml(info.to_string()),
+                };
+                Error::new(at(mark.line(), mark.col() + 1), problem)
+            })?;
+            if event == Event::StreamEnd {
+                break;
+            }
+            walker.on_event(event, mark);
+            if let Some(problem) = walker.problem.take() {
+                return Err(Error::new(at(mark.line(), mark.col() + 1), problem));
+            }
         }
+        Ok(Locator {
+            places: walker.places,
+        })
     }
 
     /// The place of the value at `path`, or of its nearest located parent.
@@ -193,11 +237,41 @@ impl Locator {
     }
 }
 
+/// Whether YAML allows the character in a file (YAML 1.2 §5.1, `c-printable`): every
+/// control character but tab and line breaks is refused, as libyaml refuses them, but with
+/// the line and column libyaml does not give ("position 225"). yaml-rust2 would take a NUL
+/// for the end of the text.
+fn is_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}')
+        || ('\u{a0}'..='\u{10ffff}').contains(&c) && !matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// The 1-based line and column (in characters) of the byte at `offset` of `text`; lines end
+/// as YAML ends them (YAML 1.2 §5.4: LF, CR LF, or CR alone), as both parsers count them.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let mut line = 1;
+    let mut line_start = 0;
+    for at in memchr::memchr2_iter(b'\n', b'\r', before.as_bytes()) {
+        // The CR of a CR LF is counted with its LF.
+        if before.as_bytes()[at] == b'\r' && text.as_bytes().get(at + 1) == Some(&b'\n') {
+            continue;
+        }
+        line += 1;
+        line_start = at + 1;
+    }
+    (line, before[line_start..].chars().count() + 1)
+}
+
 enum Frame {
     Mapping {
         path: String,
         key: Option<String>,
-        seen: Vec<String>,
+        seen: HashSet<String>,
     },
     Sequence {
         path: String,
@@ -210,13 +284,13 @@ struct Walker {
     first_line: usize,
     stack: Vec<Frame>,
     places: HashMap<String, (usize, usize)>,
-    duplicates: Vec<(String, (usize, usize))>,
+    /// What is wrong at the last event: a key given twice, a level too deep.
+    problem: Option<Problem>,
 }
 
 impl Walker {
     /// The path of the value that starts now, or `None` when the scalar is a mapping key.
-    fn value_path(&mut self, scalar: Option<&str>, mark: Marker) -> Option<String> {
-        let place = (mark.line() + self.first_line, mark.col() + 1);
+    fn value_path(&mut self, scalar: Option<&str>) -> Option<String> {
         match self.stack.last_mut() {
             None => Some(String::new()),
             Some(Frame::Mapping {
@@ -225,10 +299,11 @@ impl Walker {
                 ..
             }) => {
                 let name = scalar.unwrap_or("?").to_string();
-                if scalar.is_some() && seen.contains(&name) {
-                    self.duplicates.push((name.clone(), place));
+                // A key given twice is an error at its second place (serde would keep
+                // either one).
+                if !seen.insert(name.clone()) && scalar.is_some() {
+                    self.problem = Some(Problem::DuplicateKey(name.clone()));
                 }
-                seen.push(name.clone());
                 *key = Some(name);
                 None
             }
@@ -249,37 +324,31 @@ impl Walker {
             .entry(path.to_string())
             .or_insert((mark.line() + self.first_line, mark.col() + 1));
     }
-}
 
-fn join(path: &str, child: &str) -> String {
-    if path.is_empty() {
-        child.to_string()
-    } else {
-        format!("{path}.{child}")
-    }
-}
-
-impl MarkedEventReceiver for Walker {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
             Event::Scalar(value, ..) => {
-                if let Some(path) = self.value_path(Some(&value), mark) {
+                if let Some(path) = self.value_path(Some(&value)) {
                     self.record(&path, mark);
                 }
             }
             Event::Alias(_) => {
-                if let Some(path) = self.value_path(None, mark) {
+                if let Some(path) = self.value_path(None) {
                     self.record(&path, mark);
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let path = self.value_path(None, mark).unwrap_or_else(|| "?".into());
+                if self.stack.len() == MAX_DEPTH {
+                    self.problem = Some(Problem::YamlTooDeep { limit: MAX_DEPTH });
+                    return;
+                }
+                let path = self.value_path(None).unwrap_or_else(|| "?".into());
                 self.record(&path, mark);
                 self.stack.push(match event {
                     Event::MappingStart(..) => Frame::Mapping {
                         path,
                         key: None,
-                        seen: Vec::new(),
+                        seen: HashSet::new(),
                     },
                     _ => Frame::Sequence { path, index: 0 },
                 });
@@ -289,5 +358,13 @@ impl MarkedEventReceiver for Walker {
             }
             _ => {}
         }
+    }
+}
+
+fn join(path: &str, child: &str) -> String {
+    if path.is_empty() {
+        child.to_string()
+    } else {
+        format!("{path}.{child}")
     }
 }

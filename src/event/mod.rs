@@ -1,6 +1,8 @@
 //! The event as a whole: content files linked together and checked against the rules of the
 //! content model. What comes out of here is valid; rendering never meets a broken reference.
 
+mod clock;
+mod names;
 mod page;
 mod programme;
 mod speaker;
@@ -138,6 +140,7 @@ impl Event {
         let mut programme = programme::assemble(
             &content.programme,
             dates,
+            timezone,
             &speakers,
             &mut fallbacks,
             &mut errors,
@@ -233,15 +236,6 @@ impl<'a> Fallbacks<'a> {
     fn warn(&mut self, place: Place, message: String) {
         self.warnings.push(Warning { place, message });
     }
-}
-
-/// Whether an id can be used as it is in a URL and a file name.
-pub fn is_url_safe(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && !id.starts_with(['-', '_'])
 }
 
 fn parse_date<T>(

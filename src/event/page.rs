@@ -3,15 +3,25 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{is_url_safe, Fallbacks};
+use super::names::{self, Folder};
+use super::Fallbacks;
 use crate::config::Config;
 use crate::content::files::MarkdownFile;
 use crate::content::PageMatter;
 use crate::diagnostics::{Errors, Place, Problem};
 use crate::text::Text;
 
-/// URL segments under `LANG/` that the build itself publishes.
-pub const RESERVED_SEGMENTS: &[&str] = &["programme", "speakers", "sessions", "calendar.ics"];
+/// URL segments under `LANG/` that the build itself publishes (content model, published
+/// paths), in any case.
+pub const RESERVED_SEGMENTS: &[&str] = &[
+    "programme",
+    "speakers",
+    "sessions",
+    "calendar.ics",
+    "agenda",
+    "search",
+    "manifest.webmanifest",
+];
 
 /// A free page.
 #[derive(Debug, Hash)]
@@ -37,15 +47,19 @@ pub fn gather(
 ) -> Vec<Page> {
     let mut pages: Vec<Page> = Vec::new();
     let mut own_slugs: BTreeMap<(String, String), Place> = BTreeMap::new();
+    // Each page's file in each language.
+    let mut sources: BTreeMap<(String, String), Place> = BTreeMap::new();
+    let default = &config.languages[0].code;
     for file in files {
+        sources.insert(
+            (file.name.clone(), file.lang.clone()),
+            Place::file(&file.file),
+        );
         let index = match pages.iter().position(|p| p.name == file.name) {
             Some(i) => i,
             None => {
-                if !is_url_safe(&file.name) {
-                    errors.push(
-                        Place::file(&file.file),
-                        Problem::UnsafeId(file.name.clone()),
-                    );
+                if let Some(problem) = names::check(&file.name) {
+                    errors.push(Place::file(&file.file), problem);
                 }
                 pages.push(Page {
                     name: file.name.clone(),
@@ -68,8 +82,8 @@ pub fn gather(
         }
         if let Some(slug) = &file.front.slug {
             let slug = slug.trim().trim_matches('/').to_string();
-            if !is_url_safe(&slug) {
-                errors.push(file.place("slug"), Problem::UnsafeId(slug.clone()));
+            if let Some(problem) = names::check(&slug) {
+                errors.push(file.place("slug"), problem);
             }
             own_slugs.insert((file.name.clone(), file.lang.clone()), file.place("slug"));
             page.slugs.insert(file.lang.clone(), slug);
@@ -94,31 +108,45 @@ pub fn gather(
         }
     }
     for language in &config.languages {
-        let mut taken: BTreeMap<&str, &str> = BTreeMap::new();
+        // Each page is published as LANG/SLUG/, beside the build's own paths.
+        let mut folder = Folder::default();
         for page in &pages {
             let slug = page.slugs[&language.code].as_str();
+            // Where the segment comes from: its `slug:` line, else the file whose name it is
+            // (the language's own file, or the one shown in its place).
             let place = own_slugs
                 .get(&(page.name.clone(), language.code.clone()))
+                .or_else(|| sources.get(&(page.name.clone(), language.code.clone())))
+                .or_else(|| sources.get(&(page.name.clone(), default.clone())))
+                .or_else(|| {
+                    sources
+                        .range((page.name.clone(), String::new())..)
+                        .next()
+                        .map(|(_, place)| place)
+                })
                 .cloned()
-                .unwrap_or_else(|| {
-                    Place::file(format!("content/pages/{}.{}.md", page.name, language.code))
-                });
-            if RESERVED_SEGMENTS.contains(&slug) {
+                .unwrap_or_else(|| Place::file("content/pages"));
+            if let Some(own) = RESERVED_SEGMENTS
+                .iter()
+                .find(|own| own.eq_ignore_ascii_case(slug))
+            {
                 errors.push(
                     place,
                     Problem::SlugTaken {
                         slug: slug.into(),
-                        other: format!("the site's own {slug} page"),
+                        other: format!("the site's own {own} page"),
                     },
                 );
-            } else if let Some(other) = taken.insert(slug, &page.name) {
-                errors.push(
-                    place,
+            } else if let Err(taken) = folder.add(slug, place.clone()) {
+                let problem = if taken.same {
                     Problem::SlugTaken {
                         slug: slug.into(),
-                        other: format!("the page `{other}` in {}", language.code),
-                    },
-                );
+                        other: format!("the page at {} in {}", taken.place, language.code),
+                    }
+                } else {
+                    Folder::clash(slug, &taken)
+                };
+                errors.push(place, problem);
             }
         }
     }

@@ -3,9 +3,12 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Tz;
 
+use super::clock::{self, WallTime};
+use super::names::{self, Folder};
 use super::speaker::{Role, Speakers};
-use super::{is_url_safe, Fallbacks};
+use super::Fallbacks;
 use crate::content::{Located, ProgrammeFile};
 use crate::diagnostics::{Errors, Place, Problem};
 use crate::text::Text;
@@ -108,12 +111,14 @@ pub struct Session {
 pub fn assemble(
     file: &Located<ProgrammeFile>,
     dates: Option<(NaiveDate, NaiveDate)>,
+    zone: Tz,
     speakers: &Speakers,
     fallbacks: &mut Fallbacks,
     errors: &mut Errors,
 ) -> Programme {
     let mut days: Vec<Day> = Vec::new();
-    let mut ids: HashMap<String, Place> = HashMap::new();
+    // Each session is published as LANG/sessions/ID.ics.
+    let mut ids = Folder::default();
     for (d, entry) in file.value.days.iter().enumerate() {
         let at = |field: &str| file.place(&format!("days.{d}.{field}"));
         let Ok(date) = NaiveDate::parse_from_str(entry.date.trim(), "%Y-%m-%d") else {
@@ -143,18 +148,10 @@ pub fn assemble(
             let path = format!("days.{d}.sessions.{s}");
             let at = |field: &str| file.place(&format!("{path}.{field}"));
             let id = raw.id.trim().to_string();
-            if !is_url_safe(&id) {
-                errors.push(at("id"), Problem::UnsafeId(id.clone()));
-            } else if let Some(first) = ids.get(&id) {
-                errors.push(
-                    at("id"),
-                    Problem::DuplicateId {
-                        id: id.clone(),
-                        first: first.to_string(),
-                    },
-                );
-            } else {
-                ids.insert(id.clone(), at("id"));
+            if let Some(problem) = names::check(&id) {
+                errors.push(at("id"), problem);
+            } else if let Err(taken) = ids.add(&id, at("id")) {
+                errors.push(at("id"), Folder::clash(&id, &taken));
             }
             let start = parse_time(&raw.start).or_else(|| {
                 errors.push(at("start"), Problem::BadTime(raw.start.clone()));
@@ -167,6 +164,11 @@ pub fn assemble(
                 }),
                 None => None,
             };
+            for (field, time) in [("start", start), ("end", end)] {
+                if let Some(time) = time {
+                    check_wall_time(zone, date, time, at(field), errors, fallbacks);
+                }
+            }
             if let (Some(start), Some(end)) = (start, end) {
                 if end <= start {
                     errors.push(
@@ -262,6 +264,41 @@ pub fn assemble(
         day.sessions.sort_by_key(|s| (s.start, s.end));
     }
     Programme { days }
+}
+
+/// A time the zone skips on that day is an error; one it shows twice is published as the
+/// first of the two, with a warning (RFC 5545 §3.3.5 has calendars read it so).
+fn check_wall_time(
+    zone: Tz,
+    date: NaiveDate,
+    time: NaiveTime,
+    place: Place,
+    errors: &mut Errors,
+    fallbacks: &mut Fallbacks,
+) {
+    let hm = |t: NaiveTime| t.format("%H:%M").to_string();
+    match clock::wall_time(zone, date.and_time(time)) {
+        WallTime::Once => {}
+        WallTime::Skipped { from, to } => errors.push(
+            place,
+            Problem::TimeSkipped {
+                time: hm(time),
+                date: date.to_string(),
+                zone: zone.name().to_string(),
+                from: hm(from),
+                to: hm(to),
+            },
+        ),
+        WallTime::Twice { first, second } => fallbacks.warn(
+            place,
+            format!(
+                "{} happens twice on {date} in {}, at UTC{first} and again at UTC{second} \
+                 once the clocks go back; the first, at UTC{first}, is meant",
+                hm(time),
+                zone.name()
+            ),
+        ),
+    }
 }
 
 /// `HH:MM` (or `H:MM`), 00:00 to 23:59.

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::names::{self, Folder};
 use super::programme::Programme;
-use super::{is_url_safe, Fallbacks};
+use super::Fallbacks;
 use crate::config::Config;
 use crate::content::files::MarkdownFile;
 use crate::content::SpeakerMatter;
@@ -128,15 +129,17 @@ pub fn gather(
     errors: &mut Errors,
 ) -> Speakers {
     let mut speakers = Speakers::default();
+    // Each speaker is published as LANG/speakers/ID/ and LANG/speakers/ID.ics.
+    let mut ids = Folder::default();
     for file in files {
         let index = match speakers.by_id.get(&file.name) {
             Some(&i) => i,
             None => {
-                if !is_url_safe(&file.name) {
-                    errors.push(
-                        Place::file(&file.file),
-                        Problem::UnsafeId(file.name.clone()),
-                    );
+                let place = Place::file(&file.file);
+                if let Some(problem) = names::check(&file.name) {
+                    errors.push(place, problem);
+                } else if let Err(taken) = ids.add(&file.name, place.clone()) {
+                    errors.push(place, Folder::clash(&file.name, &taken));
                 }
                 speakers
                     .by_id

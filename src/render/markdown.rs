@@ -1,5 +1,7 @@
 //! Markdown to HTML with pulldown-cmark.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{html, CowStr, Event, Options, Parser};
 
 fn options() -> Options {
@@ -9,6 +11,7 @@ fn options() -> Options {
 /// Renders Markdown to HTML. Raw HTML in the Markdown is kept when `raw_html` is set (the
 /// editor's choice), and shown as text otherwise.
 pub fn to_html(markdown: &str, raw_html: bool) -> String {
+    let markdown = &*without_nul(markdown);
     let parser = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Html(code) | Event::InlineHtml(code) if !raw_html => Event::Text(code),
         other => other,
@@ -16,6 +19,16 @@ pub fn to_html(markdown: &str, raw_html: bool) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
     out
+}
+
+/// CommonMark §2.3: "the character U+0000 must be replaced with the replacement character
+/// (U+FFFD)", which pulldown-cmark leaves to its caller; a NUL would reach the page as it is.
+fn without_nul(markdown: &str) -> Cow<'_, str> {
+    if markdown.contains('\0') {
+        Cow::Owned(markdown.replace('\0', "\u{fffd}"))
+    } else {
+        Cow::Borrowed(markdown)
+    }
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -45,7 +58,7 @@ pub fn escape(text: &str) -> String {
 pub fn to_text(markdown: &str) -> String {
     let mut out = String::new();
     let mut list_depth = 0usize;
-    for event in Parser::new_ext(markdown, options()) {
+    for event in Parser::new_ext(&without_nul(markdown), options()) {
         use pulldown_cmark::{Tag, TagEnd};
         match event {
             Event::Start(Tag::List(_)) => list_depth += 1,
@@ -79,6 +92,13 @@ fn push_line_break(out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_becomes_the_replacement_character_in_text_and_in_raw_html() {
+        assert_eq!(to_html("a\0b", true), "<p>a\u{fffd}b</p>\n");
+        assert_eq!(to_html("<b>\0</b>", true), "<p><b>\u{fffd}</b></p>\n");
+        assert_eq!(to_text("a\0b"), "a\u{fffd}b");
+    }
 
     #[test]
     fn raw_html_is_text_when_switched_off() {

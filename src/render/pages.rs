@@ -724,8 +724,10 @@ fn interface_strings(
     }
     chain.push(&config.languages[0].code);
     chain.push("en");
+    // The theme's keys only: `content/i18n/` overrides them (content model), and a key no
+    // template reads would otherwise be copied into every page's context (80,000 of them
+    // made a small site take 15 s).
     let mut keys: Vec<&String> = theme.strings.values().flat_map(|m| m.keys()).collect();
-    keys.extend(event.strings.values().flat_map(|m| m.keys()));
     keys.sort();
     keys.dedup();
     let mut strings = BTreeMap::new();
