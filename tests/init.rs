@@ -124,3 +124,165 @@ fn init_accepts_an_empty_folder_and_refuses_a_file() {
     assert!(run.stderr.contains("is a file"), "{}", run.stderr);
     assert_eq!(fs::read_to_string(&file).unwrap(), "text");
 }
+
+/// Runs git in `dir`, and what it printed.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn init_site_in_git_shows_the_files_an_editor_writes_and_none_that_a_build_makes() {
+    let temp = tempfile::tempdir().unwrap();
+    let site = temp.path().join("my-event");
+    assert_eq!(init(&site).code, 0);
+    git(&site, &["init", "--quiet"]);
+    // The site's own output folder, where a build writes by default.
+    let build = majlis(&site, &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(site.join("public/en/index.html").is_file());
+    // What a build leaves beside its output while it runs, or when it is killed.
+    fs::create_dir_all(site.join(".public.majlis-new/en")).unwrap();
+    fs::write(site.join(".public.majlis-new/en/index.html"), "new").unwrap();
+    fs::create_dir_all(site.join(".public.majlis-old")).unwrap();
+    fs::write(site.join(".public.majlis-old/index.html"), "old").unwrap();
+    fs::write(site.join(".public.majlis-lock"), "").unwrap();
+
+    let status = git(&site, &["status", "--porcelain", "--untracked-files=all"]);
+    let untracked: Vec<&str> = status.lines().map(|l| &l[3..]).collect();
+    let written: Vec<String> = contents(&site)
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| {
+            !path.starts_with(".git/")
+                && !path.starts_with("public/")
+                && !path.starts_with(".public.majlis-")
+        })
+        .collect();
+    assert_eq!(
+        untracked, written,
+        "git sees the site's sources and only them"
+    );
+    assert!(untracked.contains(&".gitignore"));
+    assert!(untracked.contains(&".github/workflows/publish.yml"));
+    git(&site, &["add", "--all"]);
+    git(&site, &["commit", "--quiet", "--message", "A new site"]);
+    assert_eq!(
+        git(&site, &["status", "--porcelain"]),
+        "",
+        "nothing left out"
+    );
+}
+
+/// A value of a YAML mapping, by key.
+fn key<'a>(value: &'a serde_yaml::Value, name: &str) -> &'a serde_yaml::Value {
+    value
+        .get(name)
+        .unwrap_or_else(|| panic!("no `{name}` in {value:?}"))
+}
+
+#[test]
+fn init_workflow_publishes_with_a_released_binary_of_this_version_that_the_release_workflow_makes()
+{
+    let temp = tempfile::tempdir().unwrap();
+    let site = temp.path().join("my-event");
+    assert_eq!(init(&site).code, 0);
+    let text = fs::read_to_string(site.join(".github/workflows/publish.yml")).unwrap();
+    assert!(
+        !text.contains("@MAJLIS_"),
+        "every placeholder filled: {text}"
+    );
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let env = key(&workflow, "env");
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    assert!(
+        repository.starts_with("https://github.com/"),
+        "{repository}"
+    );
+    assert_eq!(key(env, "MAJLIS_REPOSITORY").as_str(), Some(repository));
+    assert_eq!(
+        key(env, "MAJLIS_VERSION").as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    let steps = key(key(key(&workflow, "jobs"), "publish"), "steps")
+        .as_sequence()
+        .unwrap();
+    let checkout = &steps[0];
+    assert!(key(checkout, "uses")
+        .as_str()
+        .unwrap()
+        .starts_with("actions/checkout@"));
+    assert_eq!(
+        key(key(checkout, "with"), "fetch-depth").as_u64(),
+        Some(0),
+        "the whole history"
+    );
+    let runs: Vec<&str> = steps
+        .iter()
+        .filter_map(|step| step.get("run").and_then(|r| r.as_str()))
+        .collect();
+    assert!(
+        !runs.iter().any(|run| run.contains("cargo")),
+        "nothing compiled: {runs:?}"
+    );
+    assert!(runs.contains(&"majlis build"), "{runs:?}");
+    let install = runs
+        .iter()
+        .find(|run| run.contains("releases/download"))
+        .expect("a step downloads the release");
+    assert!(install.contains("sha256sum --check"), "{install}");
+    let archive = install
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("archive="))
+        .expect("the archive's name");
+
+    // The archive is one that the repository's release workflow attaches.
+    let release: serde_yaml::Value = serde_yaml::from_str(
+        &fs::read_to_string(common::example_root().join(".github/workflows/release.yml")).unwrap(),
+    )
+    .unwrap();
+    let matrix = key(
+        key(key(key(&release, "jobs"), "build"), "strategy"),
+        "matrix",
+    );
+    let made: Vec<String> = key(matrix, "include")
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            format!(
+                "majlis-{}.{}",
+                key(entry, "target").as_str().unwrap(),
+                key(entry, "archive").as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        made.iter().any(|name| name == archive),
+        "{archive} not in {made:?}"
+    );
+    for target in [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(made.iter().any(|name| name.contains(target)), "{target}");
+    }
+    assert!(
+        made.iter().any(|name| name.contains("apple-darwin")),
+        "macOS"
+    );
+}
