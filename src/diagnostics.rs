@@ -48,26 +48,74 @@ impl fmt::Display for Place {
 }
 
 /// What is wrong with a site: one variant per rule of the content model.
-// Each variant's `#[error]` message is its documentation, and what the editor reads.
+// Each variant's `#[error]` message is what the editor reads, and `docs/errors.md` lists every
+// one of them with its fix (a test checks it does).
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
-    #[error("cannot read: {0}")]
+    #[error("cannot read the file: {0}")]
     Unreadable(String),
     #[error("the file is not valid UTF-8 text")]
     InvalidUtf8,
+    // serde_yaml's words, for what `WrongType`, `EmptyValue`, `MissingKey` and `BadValue`
+    // do not cover.
     #[error("{0}")]
     Yaml(String),
-    #[error("the key `{0}` is given twice in the same mapping")]
+    // The form of YAML (yaml-rust2's findings, in an editor's words: see content::yaml).
+    #[error("a `:` is missing after `{key}`")]
+    MissingColon { key: String, fix: String },
+    #[error("a space is missing after `{key}:`")]
+    MissingSpaceAfterColon { key: String, fix: String },
+    #[error("this line is not lined up with the lines around it")]
+    Misaligned,
+    #[error("a list item (`- `) cannot start here")]
+    ListItemHere,
+    #[error("a tab is used here: YAML is indented with spaces only")]
+    Tab,
+    #[error("the text in quotes that starts here is never closed")]
+    UnclosedQuote { quote: char },
+    #[error("the text goes on after its closing quote")]
+    TextAfterQuote { fix: Option<String> },
+    #[error("the `{open}` opened here is never closed")]
+    UnclosedBracket { open: char },
+    #[error("a value with `: ` in it must be in quotes")]
+    ColonInValue { fix: Option<String> },
+    #[error("a value that starts with `{character}` must be in quotes")]
+    ReservedStart {
+        character: char,
+        fix: Option<String>,
+    },
+    // yaml-rust2's words, for the rarer mistakes.
+    #[error("this is not valid YAML ({0})")]
+    Syntax(String),
+    #[error("the key `{0}` is given a second time here")]
     DuplicateKey(String),
     #[error("the file is empty")]
     EmptyFile,
-    #[error("the control character {} is not allowed in YAML", unicode_name(*.0))]
+    #[error("an invisible character ({}) is here, which YAML does not allow", unicode_name(*.0))]
     ControlCharacter(char),
-    #[error("the YAML is nested more than {limit} levels deep")]
+    #[error("lists and brackets are nested more than {limit} levels deep here")]
     YamlTooDeep { limit: usize },
-    #[error("the YAML is larger than {limit_mib} MiB, the most majlis reads")]
+    #[error("the file is larger than {limit_mib} MiB, the most majlis reads")]
     YamlTooLarge { limit_mib: usize },
+    // Values of the wrong shape (serde_yaml's findings, in an editor's words).
+    #[error("{subject} must be {expected}, not {found}")]
+    WrongType {
+        subject: String,
+        expected: String,
+        found: String,
+        help: Option<String>,
+    },
+    #[error("{subject} has no value; it must be {expected}")]
+    EmptyValue { subject: String, expected: String },
+    #[error("{subject} has no `{key}`, which it must have")]
+    MissingKey { subject: String, key: String },
+    #[error("{subject} cannot be `{value}`: it is {expected}")]
+    BadValue {
+        subject: String,
+        value: String,
+        expected: String,
+    },
     #[error("unknown key `{key}`")]
     UnknownKey {
         key: String,
@@ -88,11 +136,11 @@ pub enum Problem {
     DefaultLanguageNotListed(String),
     #[error("the language `{0}` is listed twice")]
     DuplicateLanguage(String),
-    #[error("`{0}` is not a valid BCP 47 language code")]
+    #[error("`{0}` is not a language code (such as en, fr, ar or pt-BR)")]
     BadLanguageCode(String),
     #[error("the site has no languages")]
     NoLanguages,
-    #[error("`{0}` is not an absolute http(s) URL")]
+    #[error("`{0}` is not a full web address starting with https:// (or http://)")]
     BadBaseUrl(String),
     #[error("the event ends ({end}) before it starts ({start})")]
     EventEndsBeforeStart { start: String, end: String },
@@ -116,7 +164,9 @@ pub enum Problem {
     },
     #[error("the session ends at {end}, which is not after its start at {start}")]
     EndNotAfterStart { start: String, end: String },
-    #[error("`{0}` is not a URL-safe id (use lowercase letters, digits and hyphens)")]
+    #[error(
+        "`{0}` cannot be part of an address: an id or slug has only letters, digits, `-` and `_`"
+    )]
     UnsafeId(String),
     #[error("the id `{id}` is already used at {first}")]
     DuplicateId { id: String, first: String },
@@ -132,10 +182,20 @@ pub enum Problem {
         length: usize,
         limit: usize,
     },
-    #[error("no speaker `{id}` (the {field} names a speaker with no file content/speakers/{id}.LANG.md)")]
-    UnknownSpeaker { id: String, field: &'static str },
+    #[error("`{id}` is not one of the site's speakers: content/speakers/ has no file for it")]
+    UnknownSpeaker {
+        id: String,
+        /// The closest id of a speaker the site has, when one is close.
+        suggestion: Option<String>,
+        /// The file that would add the speaker, in the default language.
+        file: String,
+    },
     #[error("`{kind}` is not a session kind")]
-    UnknownKind { kind: String },
+    UnknownKind {
+        kind: String,
+        /// Every kind there is.
+        known: Vec<&'static str>,
+    },
     #[error("session `{id}` overlaps session `{other}` ({other_time}){location}")]
     Overlap {
         id: String,
@@ -172,6 +232,59 @@ impl Problem {
     /// How an editor fixes it, when there is more to say than the message.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
+            Problem::MissingColon { fix, .. } => {
+                format!("write `{fix}`: a key and its value are separated by `: `")
+            }
+            Problem::MissingSpaceAfterColon { fix, .. } => format!("write `{fix}`"),
+            Problem::Misaligned => {
+                "indent it with spaces, as far as the other keys of the same entry (most often \
+                 the line above)"
+                    .into()
+            }
+            Problem::ListItemHere => {
+                "remove the `- `, or line it up under the key whose list it belongs to".into()
+            }
+            Problem::Tab => "replace the tab with spaces, as many as the lines around it".into(),
+            Problem::UnclosedQuote { quote } => {
+                format!("end the text with `{quote}` on the same line")
+            }
+            Problem::TextAfterQuote { fix: Some(fix) } => {
+                format!("for a `\"` inside a text, put the text between single quotes: `{fix}`")
+            }
+            Problem::TextAfterQuote { fix: None } => {
+                "end the line after the closing quote, or quote the whole text".into()
+            }
+            Problem::UnclosedBracket { open: '[' } => {
+                "close the list with `]` on the line where it starts".into()
+            }
+            Problem::UnclosedBracket { .. } => {
+                "close it with `}` on the line where it starts".into()
+            }
+            Problem::ColonInValue { fix: Some(fix) } => {
+                format!("put the value between double quotes: `{fix}`")
+            }
+            Problem::ReservedStart { fix: Some(fix), .. } => {
+                format!("put the value between double quotes: `{fix}`")
+            }
+            Problem::ColonInValue { fix: None } | Problem::ReservedStart { fix: None, .. } => {
+                "put the value between double quotes".into()
+            }
+            Problem::Syntax(_) => {
+                "compare the line with the ones around it: the indentation, a `: ` after each \
+                 key, every quote and bracket closed"
+                    .into()
+            }
+            Problem::DuplicateKey(key) => format!("keep one of the two `{key}:` lines"),
+            Problem::EmptyFile => "write the file's content, or delete it".into(),
+            Problem::WrongType {
+                help: Some(help), ..
+            } => help.clone(),
+            Problem::EmptyValue { .. } => {
+                "write the value after the `: `, or remove the line if the key is optional".into()
+            }
+            Problem::MissingKey { key, .. } => {
+                format!("add a line `{key}: …`, lined up with the other keys")
+            }
             Problem::UnknownKey {
                 suggestion: Some(s),
                 ..
@@ -182,21 +295,42 @@ impl Problem {
             Problem::FrontMatterNotClosed => {
                 "add a line with only `---` after the last key of the front matter".into()
             }
+            Problem::FrontMatterMissing => {
+                "start the file with a line `---`, the keys (`name:`, `title:` …), and another \
+                 `---` line"
+                    .into()
+            }
             Problem::UnknownTimeZone(_) => {
                 "use an IANA time zone name such as Africa/Casablanca or Europe/Paris".into()
             }
+            Problem::BadDate(_) => "write year, month and day: 2024-02-29".into(),
             Problem::BadTime(_) => "write the time in quotes, e.g. start: \"09:30\"".into(),
             Problem::TimeSkipped { from, to, .. } => {
                 format!("write the time the clocks really show: before {from}, or {to} or later")
             }
-            Problem::UnknownKind { .. } => {
-                "use one of: registration, ceremony, session, panel, roundtable, break, meal, social"
+            Problem::EndNotAfterStart { .. } => {
+                "correct one of the two times; for a session without a known end, remove `end:`"
                     .into()
             }
-            Problem::UnknownSpeaker { id, .. } => format!(
-                "check the spelling of the id, or create content/speakers/{id}.LANG.md"
-            ),
+            Problem::DayOutsideEvent { .. } => {
+                "correct the date, or start_date and end_date in content/event.yaml".into()
+            }
+            Problem::DuplicateDay(_) => {
+                "put all the day's sessions under one `- date:`, and remove the other".into()
+            }
+            Problem::UnknownKind { kind, known } => match closest(kind, known.iter().copied()) {
+                Some(kind) => format!("did you mean `{kind}`?"),
+                None => format!("use one of: {}", known.join(", ")),
+            },
+            Problem::UnknownSpeaker {
+                suggestion: Some(s),
+                ..
+            } => format!("did you mean `{s}`?"),
+            Problem::UnknownSpeaker { file, .. } => {
+                format!("check the spelling, or add the speaker by creating {file}")
+            }
             Problem::UnsafeId(_) => "for example: panel-1, opening, coffee-break".into(),
+            Problem::DuplicateId { .. } => "give one of them another id".into(),
             Problem::CaseClash { .. } => {
                 "give one of them another name, or write both the same way".into()
             }
@@ -206,6 +340,8 @@ impl Problem {
             Problem::Overlap { .. } => {
                 "change a time, or give the sessions different `location`s".into()
             }
+            Problem::EmptyName => "write the speaker's name after `name: `".into(),
+            Problem::SlugTaken { .. } => "give the page another `slug`, or rename its file".into(),
             Problem::InvalidUtf8 => "save the file as UTF-8 in your text editor".into(),
             Problem::ControlCharacter(_) => {
                 "delete it (most editors do not show it: delete the characters around the \
@@ -216,10 +352,26 @@ impl Problem {
                 "look for `[` or `{` that are never closed, or lines indented too far".into()
             }
             Problem::YamlTooLarge { .. } => {
-                "check that this is the file you meant; split a very large text into several"
-                    .into()
+                "check that this is the file you meant; split a very large text into several".into()
             }
             Problem::EventTooLong { .. } => "check the years of start_date and end_date".into(),
+            Problem::EventEndsBeforeStart { .. } => {
+                "correct start_date or end_date, or swap them".into()
+            }
+            Problem::BadBaseUrl(_) => {
+                "write the address the site will have, such as https://example.org/meeting/".into()
+            }
+            Problem::BadLanguageCode(_) => {
+                "write the language's standard (BCP 47) code: en, fr, ar, tr, pt-BR …".into()
+            }
+            Problem::NoLanguages => {
+                "list at least one under `languages:`, with its `code` and `name`".into()
+            }
+            Problem::DuplicateLanguage(_) => "remove one of the two".into(),
+            Problem::UnknownTheme(_) => {
+                "write `theme: default`, or check the name of the folder under themes/".into()
+            }
+            Problem::BadOutput(_) => "choose another folder, such as `public`".into(),
             Problem::ForeignOutput { .. } => {
                 "check the folder given; with `--force`, its files are kept (those at the \
                  paths the site publishes are replaced), with their modes and owners"
@@ -239,6 +391,16 @@ impl Problem {
             _ => return None,
         })
     }
+}
+
+/// The name in `names` closest to `name`, if one is close enough to be a typo of it.
+pub fn closest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    names
+        .into_iter()
+        .map(|candidate| (strsim::damerau_levenshtein(candidate, name), candidate))
+        .filter(|&(distance, candidate)| distance > 0 && distance <= 2.max(candidate.len() / 3))
+        .min()
+        .map(|(_, candidate)| candidate)
 }
 
 /// `U+0000`: how a character that cannot be shown is named.

@@ -231,6 +231,11 @@ impl<'a> Fallbacks<'a> {
         });
     }
 
+    /// The code of the site's default language.
+    fn default_language(&self) -> &str {
+        &self.languages[0]
+    }
+
     /// Warns of something else worked around: a Markdown file missing in a language, a
     /// person listed twice.
     fn warn(&mut self, place: Place, message: String) {

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::clock::{self, WallTime};
 use super::names::{self, Folder};
-use super::speaker::{Role, Speakers};
+use super::speaker::Speakers;
 use super::Fallbacks;
 use crate::content::{Located, ProgrammeFile};
 use crate::diagnostics::{Errors, Place, Problem};
@@ -185,6 +185,7 @@ pub fn assemble(
                     at("kind"),
                     Problem::UnknownKind {
                         kind: raw.kind.clone(),
+                        known: Kind::ALL.iter().map(|&(name, _)| name).collect(),
                     },
                 );
                 Kind::Session
@@ -198,7 +199,7 @@ pub fn assemble(
                     fallbacks.check(text, file, &format!("{path}.{field}"));
                 }
             }
-            let mut people = |ids: &[String], field: &'static str, role: Role| -> Vec<usize> {
+            let mut people = |ids: &[String], field: &'static str| -> Vec<usize> {
                 let mut listed: Vec<usize> = Vec::new();
                 ids.iter()
                     .enumerate()
@@ -221,10 +222,12 @@ pub fn assemble(
                                 file.place(&format!("{path}.{field}.{i}")),
                                 Problem::UnknownSpeaker {
                                     id: speaker.clone(),
-                                    field: match role {
-                                        Role::Moderator => "moderator",
-                                        Role::Speaker => "speaker",
-                                    },
+                                    suggestion: speakers.closest(speaker),
+                                    file: format!(
+                                        "content/speakers/{}.{}.md",
+                                        speaker.trim(),
+                                        fallbacks.default_language()
+                                    ),
                                 },
                             );
                         }
@@ -232,8 +235,8 @@ pub fn assemble(
                     })
                     .collect()
             };
-            let moderators = people(&raw.moderators, "moderators", Role::Moderator);
-            let speaker_ids = people(&raw.speakers, "speakers", Role::Speaker);
+            let moderators = people(&raw.moderators, "moderators");
+            let speaker_ids = people(&raw.speakers, "speakers");
             if let Some(start) = start {
                 sessions.push(Session {
                     id,
