@@ -484,34 +484,71 @@ impl fmt::Display for Errors {
 
 impl std::error::Error for Errors {}
 
-/// Shows an error as an editor reads it: `FILE:LINE:COL: message`, the line itself with a
-/// caret under the column, and how to fix it. Control characters of the file's name, the
-/// message and the line are shown escaped (see [`printable`]).
-pub fn describe(error: &Error, root: &Path) -> String {
-    let mut text = format!("error: {}\n", printable(&error.to_string()));
-    if let Some((line, column)) = error.place.position {
-        if let Some(source) = source_line(&root.join(&error.place.file), line) {
-            let (shown, column) = around(&source, column);
-            let number = line.to_string();
-            let gutter = " ".repeat(number.len());
-            let caret_at: String = shown
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(|c| match c {
-                    '\t' => "\t".to_string(),
-                    c => " ".repeat(printable(c.encode_utf8(&mut [0; 4])).chars().count()),
-                })
-                .collect();
-            text.push_str(&format!(
-                "{gutter} |\n{number} | {}\n{gutter} | {caret_at}^\n",
-                printable(&shown)
-            ));
+/// An error as an editor reads it, in its parts: what is wrong and where, the line of the
+/// file with a caret under the column, and how to fix it. Control characters of the file's
+/// name, the message and the line are shown escaped (see [`printable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    /// Where: `FILE:LINE:COL`.
+    pub place: String,
+    /// What is wrong.
+    pub message: String,
+    /// The line of the file, numbered, with a caret under the column: three lines meant for
+    /// a fixed-width font, which must not wrap.
+    pub source: Option<String>,
+    /// How to fix it, when there is more to say than the message.
+    pub help: Option<String>,
+}
+
+impl Description {
+    /// Describes `error`, whose file is relative to `root`.
+    pub fn of(error: &Error, root: &Path) -> Description {
+        Description {
+            place: printable(&error.place.to_string()).into_owned(),
+            message: printable(&error.problem.to_string()).into_owned(),
+            source: error.place.position.and_then(|(line, column)| {
+                source_excerpt(&root.join(&error.place.file), line, column)
+            }),
+            help: error
+                .problem
+                .hint()
+                .map(|hint| printable(&hint).into_owned()),
         }
     }
-    if let Some(hint) = error.problem.hint() {
-        text.push_str(&format!("  = help: {}\n", printable(&hint)));
+}
+
+/// Shows an error as the terminal does: `error: FILE:LINE:COL: message`, the line itself
+/// with a caret under the column, and `= help:` with the fix.
+pub fn describe(error: &Error, root: &Path) -> String {
+    let description = Description::of(error, root);
+    let mut text = format!("error: {}: {}\n", description.place, description.message);
+    if let Some(source) = &description.source {
+        text.push_str(source);
+    }
+    if let Some(help) = &description.help {
+        text.push_str(&format!("  = help: {help}\n"));
     }
     text
+}
+
+/// Line `line` of the file at `path`, numbered, with a caret under `column`.
+fn source_excerpt(path: &Path, line: usize, column: usize) -> Option<String> {
+    let source = source_line(path, line)?;
+    let (shown, column) = around(&source, column);
+    let number = line.to_string();
+    let gutter = " ".repeat(number.len());
+    let caret_at: String = shown
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(|c| match c {
+            '\t' => "\t".to_string(),
+            c => " ".repeat(printable(c.encode_utf8(&mut [0; 4])).chars().count()),
+        })
+        .collect();
+    Some(format!(
+        "{gutter} |\n{number} | {}\n{gutter} | {caret_at}^\n",
+        printable(&shown)
+    ))
 }
 
 /// The most characters of a source line an error shows.
