@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::photo::StaticFiles;
 use super::programme::Programme;
 use super::{is_url_safe, Fallbacks};
 use crate::config::Config;
@@ -120,10 +121,11 @@ impl Speakers {
     }
 }
 
-/// Gathers the speakers' files, one speaker per id.
+/// Gathers the speakers' files, one speaker per id; each photo must be one of `statics`.
 pub fn gather(
     files: &[Arc<MarkdownFile<SpeakerMatter>>],
     config: &Config,
+    statics: &StaticFiles,
     fallbacks: &mut Fallbacks,
     errors: &mut Errors,
 ) -> Speakers {
@@ -172,8 +174,19 @@ pub fn gather(
                     .insert(lang, value.trim().to_string());
             }
         }
-        if front.photo.is_some() && (speaker.photo.is_none() || lang == config.languages[0].code) {
-            speaker.photo = front.photo.clone();
+        let photo = front
+            .photo
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        if let Some(photo) = photo {
+            if let Some(reason) = statics.problem(photo) {
+                let photo = photo.to_string();
+                errors.push(file.place("photo"), Problem::BadPhoto { photo, reason });
+            }
+            if speaker.photo.is_none() || lang == config.languages[0].code {
+                speaker.photo = Some(photo.to_string());
+            }
         }
         if !file.body.trim().is_empty() {
             speaker.biography.insert(lang, file.body.clone());
