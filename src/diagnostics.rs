@@ -170,7 +170,12 @@ impl Problem {
             Problem::BadBaseUrl(url) if url.contains(['?', '#']) => {
                 "the address of the site's folder cannot have a query (?) or a fragment (#)".into()
             }
-            Problem::BadBaseUrl(url) if !url.is_ascii() => {
+            Problem::BadBaseUrl(url)
+                if !url
+                    .split('/')
+                    .nth(2)
+                    .is_some_and(|host| host.is_ascii()) =>
+            {
                 "write an international domain name in its ASCII form (xn--…)".into()
             }
             Problem::BadBaseUrl(_) => {

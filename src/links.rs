@@ -57,7 +57,7 @@ pub fn is_safe_image(url: &str) -> bool {
 }
 
 /// The first character of `url` that a URL cannot hold as it is (the URL standard's
-/// validation errors): controls, spaces, quotes, `<`, `>`, backticks, `\\`, `^`, `{`, `|`,
+/// validation errors): controls, spaces, quotes, `<`, `>`, backticks, `\`, `^`, `{`, `|`,
 /// `}`, and a `%` that does not start a percent-encoded byte.
 pub fn invalid_character(url: &str) -> Option<char> {
     let bytes = url.as_bytes();

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 /// The files of `content/static/`, against which photos are checked.
 pub struct StaticFiles<'a> {
     folder: &'a Path,
+    /// The folder with every link in its path followed, when it exists.
+    real_folder: Option<PathBuf>,
     files: HashSet<String>,
 }
 
@@ -16,6 +18,7 @@ impl<'a> StaticFiles<'a> {
     pub fn new(folder: &'a Path, files: &[PathBuf]) -> StaticFiles<'a> {
         StaticFiles {
             folder,
+            real_folder: folder.canonicalize().ok(),
             files: files
                 .iter()
                 .map(|f| f.to_string_lossy().replace('\\', "/"))
@@ -38,18 +41,9 @@ impl<'a> StaticFiles<'a> {
             );
         }
         // A link inside the folder may lead out of it.
-        let inside = || {
-            let folder = self.folder.canonicalize().ok()?;
-            Some(
-                self.folder
-                    .join(photo)
-                    .canonicalize()
-                    .ok()?
-                    .starts_with(folder),
-            )
-        };
-        match inside() {
-            Some(true) => None,
+        let real = self.folder.join(photo).canonicalize().ok();
+        match (real, &self.real_folder) {
+            (Some(real), Some(folder)) if real.starts_with(folder) => None,
             _ => Some("is a link that leads out of content/static/"),
         }
     }
