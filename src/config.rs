@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::content::yaml::{self, Locator};
 use crate::diagnostics::{Error, Errors, Place, Problem};
+use crate::links;
 
 /// The name of the configuration file at the root of a site.
 pub const CONFIG_FILE: &str = "site-config.yaml";
@@ -88,13 +89,7 @@ impl Config {
     /// The base URL with another address in place of the configured one (`--base-url`).
     pub fn with_base_url(mut self, base_url: &str) -> Result<Config, Errors> {
         self.base_url = normalise_base_url(base_url)
-            .ok_or_else(|| {
-                Error::new(
-                    Place::file("--base-url"),
-                    Problem::BadBaseUrl(base_url.into()),
-                )
-            })?
-            .to_string();
+            .map_err(|problem| Error::new(Place::file("--base-url"), problem))?;
         Ok(self)
     }
 
@@ -116,8 +111,8 @@ impl Config {
         let at = |path: &str| locator.place(&file, path);
         let mut errors = Errors::default();
 
-        let base_url = normalise_base_url(&raw.base_url).unwrap_or_else(|| {
-            errors.push(at("base_url"), Problem::BadBaseUrl(raw.base_url.clone()));
+        let base_url = normalise_base_url(&raw.base_url).unwrap_or_else(|problem| {
+            errors.push(at("base_url"), problem);
             String::new()
         });
         if raw.languages.is_empty() {
@@ -176,20 +171,45 @@ impl Config {
     }
 }
 
-/// An absolute http(s) URL ending with `/`, or `None`.
-fn normalise_base_url(url: &str) -> Option<String> {
+/// The base URL as the site uses it: an absolute http(s) URL of a folder, ending with `/`.
+/// It is written into attributes, feeds, exports and the sitemap, so a character a URL
+/// cannot hold (a quote, a space) is an error rather than something to escape in each; a
+/// path that is not ASCII is percent-encoded, since calendar feeds and the sitemap take
+/// only ASCII URIs.
+fn normalise_base_url(url: &str) -> Result<String, Problem> {
     let url = url.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
-        return None;
+    let bad = || Problem::BadBaseUrl(url.to_string());
+    if let Some(character) = links::invalid_character(url) {
+        return Err(Problem::UrlCharacter {
+            url: url.to_string(),
+            character,
+        });
     }
-    Some(if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
-    })
+    let scheme = links::scheme(url)
+        .filter(|s| s == "http" || s == "https")
+        .ok_or_else(bad)?;
+    let rest = url[scheme.len() + 1..].strip_prefix("//").ok_or_else(bad)?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host_ok = host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']'));
+    if host.is_empty() || !host_ok || path.contains(['?', '#']) {
+        return Err(bad());
+    }
+    let mut normalised = url[..url.len() - path.len()].to_string();
+    for c in path.chars() {
+        if c.is_ascii() {
+            normalised.push(c);
+        } else {
+            for byte in c.to_string().bytes() {
+                normalised.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    if !normalised.ends_with('/') {
+        normalised.push('/');
+    }
+    Ok(normalised)
 }
 
 #[derive(Deserialize)]

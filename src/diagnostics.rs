@@ -142,6 +142,12 @@ pub enum Problem {
     NoLanguages,
     #[error("`{0}` is not a full web address starting with https:// (or http://)")]
     BadBaseUrl(String),
+    #[error("`{url}` cannot be a URL as it is written: it holds {character:?}")]
+    UrlCharacter { url: String, character: char },
+    #[error("`{0}` is not an http, https or mailto URL")]
+    BadOrganiserUrl(String),
+    #[error("the photo `{photo}` {reason}")]
+    BadPhoto { photo: String, reason: &'static str },
     #[error("the event ends ({end}) before it starts ({start})")]
     EventEndsBeforeStart { start: String, end: String },
     #[error("the event would last {days} days; events of more than a year are not supported")]
@@ -358,9 +364,6 @@ impl Problem {
             Problem::EventEndsBeforeStart { .. } => {
                 "correct start_date or end_date, or swap them".into()
             }
-            Problem::BadBaseUrl(_) => {
-                "write the address the site will have, such as https://example.org/meeting/".into()
-            }
             Problem::BadLanguageCode(_) => {
                 "write the language's standard (BCP 47) code: en, fr, ar, tr, pt-BR …".into()
             }
@@ -384,6 +387,36 @@ impl Problem {
             }
             Problem::LinkOutsideSite(_) | Problem::LinkToHidden(_) => {
                 "copy the file into the site instead of linking to it".into()
+            }
+            Problem::BadBaseUrl(url) if url.contains(['?', '#']) => {
+                "the address of the site's folder cannot have a query (?) or a fragment (#)".into()
+            }
+            Problem::BadBaseUrl(url)
+                if !url
+                    .split('/')
+                    .nth(2)
+                    .is_some_and(|host| host.is_ascii()) =>
+            {
+                "write an international domain name in its ASCII form (xn--…)".into()
+            }
+            Problem::BadBaseUrl(_) => {
+                "write the whole address, such as https://events.example.org/meeting/".into()
+            }
+            Problem::UrlCharacter { character, .. } => format!(
+                "write it percent-encoded ({}) or leave it out",
+                character
+                    .to_string()
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect::<String>()
+            ),
+            Problem::BadOrganiserUrl(_) => {
+                "write the whole address, such as https://www.example.org/ or mailto:team@example.org"
+                    .into()
+            }
+            Problem::BadPhoto { .. } => {
+                "put the photo in content/static/ and write its path from there, such as speakers/jane-doe.jpg"
+                    .into()
             }
             Problem::DefaultLanguageNotListed(_) => {
                 "add it under `languages:` or choose one of the listed codes".into()

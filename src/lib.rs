@@ -12,6 +12,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod event;
 pub mod init;
+pub mod links;
 pub mod output;
 pub mod render;
 pub mod serve;

@@ -243,6 +243,9 @@ fn kind(problem: &Problem) -> usize {
         BadLanguageCode(_) => 31,
         NoLanguages => 32,
         BadBaseUrl(_) => 33,
+        UrlCharacter { .. } => 57,
+        BadOrganiserUrl(_) => 58,
+        BadPhoto { .. } => 59,
         EventEndsBeforeStart { .. } => 34,
         EventTooLong { .. } => 35,
         DayOutsideEvent { .. } => 36,
@@ -269,7 +272,7 @@ fn kind(problem: &Problem) -> usize {
     }
 }
 
-const KINDS: usize = 57;
+const KINDS: usize = 60;
 
 /// One problem of every kind, with values as a build would give them.
 fn samples() -> Vec<Problem> {
@@ -340,6 +343,27 @@ fn samples() -> Vec<Problem> {
         BadLanguageCode(s("english")),
         NoLanguages,
         BadBaseUrl(s("example.org")),
+        UrlCharacter {
+            url: s("https://example.org/a b/"),
+            character: ' ',
+        },
+        BadOrganiserUrl(s("javascript:alert(1)")),
+        BadPhoto {
+            photo: s("speakers/amina.jpg"),
+            reason: "is not a file in content/static/",
+        },
+        BadPhoto {
+            photo: s("/home/amina.jpg"),
+            reason: "must be written relative to content/static/, with `/` between folders",
+        },
+        BadPhoto {
+            photo: s("../amina.jpg"),
+            reason: "leads out of content/static/ (`..`)",
+        },
+        BadPhoto {
+            photo: s("speakers/amina.jpg"),
+            reason: "is a link that leads out of content/static/",
+        },
         EventEndsBeforeStart {
             start: s("2024-03-01"),
             end: s("2024-02-29"),

@@ -52,6 +52,8 @@ pub struct Content {
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
     /// Files under `content/static/`, relative to it.
     pub statics: Vec<PathBuf>,
+    /// Where `content/static/` is.
+    pub static_folder: PathBuf,
     /// What loading noticed but could work around.
     pub warnings: Vec<Warning>,
 }
@@ -108,6 +110,7 @@ impl Content {
             pages,
             strings,
             statics,
+            static_folder: root.join("content/static"),
             warnings,
         })
     }

@@ -4,6 +4,7 @@
 mod clock;
 mod names;
 mod page;
+mod photo;
 mod programme;
 mod speaker;
 
@@ -14,12 +15,14 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 pub use page::Page;
+use photo::StaticFiles;
 pub use programme::{Day, Kind, Programme, Session};
 pub use speaker::{Appearance, Role, Speaker};
 
 use crate::config::Config;
 use crate::content::{Content, Located};
 use crate::diagnostics::{Errors, Place, Problem, Warning};
+use crate::links;
 use crate::text::Text;
 
 /// The longest event majlis publishes, in days: longer is taken for a mistyped year.
@@ -127,15 +130,35 @@ impl Event {
                 if let Some(role) = &o.role {
                     fallbacks.check(role, event_file, &format!("organisers.{i}.role"));
                 }
+                let url = o.url.as_deref().map(str::trim);
+                if let Some(problem) = url.and_then(organiser_url_problem) {
+                    errors.push(event_file.place(&format!("organisers.{i}.url")), problem);
+                }
                 Organiser {
                     name: o.name.clone(),
                     role: o.role.clone(),
-                    url: o.url.clone(),
+                    url: url.map(str::to_string),
                 }
             })
             .collect();
 
-        let speakers = speaker::gather(&content.speakers, config, &mut fallbacks, &mut errors);
+        // Each is a page's `lang` attribute: a language code, not any text.
+        for (i, code) in raw.interpretation.iter().enumerate() {
+            if code.parse::<icu_locale_core::Locale>().is_err() || code.contains(['/', '.']) {
+                errors.push(
+                    event_file.place(&format!("interpretation.{i}")),
+                    Problem::BadLanguageCode(code.clone()),
+                );
+            }
+        }
+        let statics = StaticFiles::new(&content.static_folder, &content.statics);
+        let speakers = speaker::gather(
+            &content.speakers,
+            config,
+            &statics,
+            &mut fallbacks,
+            &mut errors,
+        );
         let dates = start_date.zip(end_date);
         let mut programme = programme::assemble(
             &content.programme,
@@ -243,6 +266,28 @@ impl<'a> Fallbacks<'a> {
     fn warn(&mut self, place: Place, message: String) {
         self.warnings.push(Warning { place, message });
     }
+}
+
+/// What is wrong with an organiser's website address, if anything: it is published as a
+/// link, so it must be a web page or a mail address (`javascript:` would run script), and
+/// hold only what a URL can.
+fn organiser_url_problem(url: &str) -> Option<Problem> {
+    // The scheme a browser would find first: `java\tscript:` is `javascript:` to it.
+    let after_scheme = |scheme: &str| url.get(scheme.len() + 1..).unwrap_or_default();
+    let valid = match links::scheme(url).as_deref() {
+        Some(scheme @ ("http" | "https")) => after_scheme(scheme)
+            .strip_prefix("//")
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/')),
+        Some("mailto") => !after_scheme("mailto").is_empty(),
+        _ => false,
+    };
+    if !valid {
+        return Some(Problem::BadOrganiserUrl(url.to_string()));
+    }
+    links::invalid_character(url).map(|character| Problem::UrlCharacter {
+        url: url.to_string(),
+        character,
+    })
 }
 
 fn parse_date<T>(

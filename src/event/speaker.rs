@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::names::{self, Folder};
+use super::photo::StaticFiles;
 use super::programme::Programme;
 use super::Fallbacks;
 use crate::config::Config;
@@ -127,10 +128,11 @@ impl Speakers {
     }
 }
 
-/// Gathers the speakers' files, one speaker per id.
+/// Gathers the speakers' files, one speaker per id; each photo must be one of `statics`.
 pub fn gather(
     files: &[Arc<MarkdownFile<SpeakerMatter>>],
     config: &Config,
+    statics: &StaticFiles,
     fallbacks: &mut Fallbacks,
     errors: &mut Errors,
 ) -> Speakers {
@@ -181,8 +183,19 @@ pub fn gather(
                     .insert(lang, value.trim().to_string());
             }
         }
-        if front.photo.is_some() && (speaker.photo.is_none() || lang == config.languages[0].code) {
-            speaker.photo = front.photo.clone();
+        let photo = front
+            .photo
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        if let Some(photo) = photo {
+            if let Some(reason) = statics.problem(photo) {
+                let photo = photo.to_string();
+                errors.push(file.place("photo"), Problem::BadPhoto { photo, reason });
+            }
+            if speaker.photo.is_none() || lang == config.languages[0].code {
+                speaker.photo = Some(photo.to_string());
+            }
         }
         if !file.body.trim().is_empty() {
             speaker.biography.insert(lang, file.body.clone());

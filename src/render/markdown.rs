@@ -2,22 +2,52 @@
 
 use std::borrow::Cow;
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::links;
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// Marks HTML that holds raw HTML written by an editor, at its start: a page that holds it
+/// is not minified (see `minify`), since no minifier reads HTML that may be broken as a
+/// browser does.
+pub const RAW_HTML_MARK: &str = "<!--raw HTML-->";
+
 /// Renders Markdown to HTML. Raw HTML in the Markdown is kept when `raw_html` is set (the
-/// editor's choice), and shown as text otherwise.
+/// editor's choice), after [`RAW_HTML_MARK`], and shown as text otherwise. A link or an
+/// image whose URL could run script (`javascript:`, see [`links`]) is never published as
+/// one: its text is shown instead, an image's description as text.
 pub fn to_html(markdown: &str, raw_html: bool) -> String {
     let markdown = &*without_nul(markdown);
-    let parser = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Html(code) | Event::InlineHtml(code) if !raw_html => Event::Text(code),
-        other => other,
+    // For each link or image open, whether it is left out (an image can be inside a link).
+    let mut left_out: Vec<bool> = Vec::new();
+    let mut holds_raw_html = false;
+    let parser = Parser::new_ext(markdown, options()).filter_map(|event| match event {
+        Event::Html(code) | Event::InlineHtml(code) if !raw_html => Some(Event::Text(code)),
+        Event::Html(_) | Event::InlineHtml(_) => {
+            holds_raw_html = true;
+            Some(event)
+        }
+        Event::Start(Tag::Link { ref dest_url, .. }) => {
+            left_out.push(!links::is_safe_link(dest_url));
+            left_out.last().is_some_and(|out| !out).then_some(event)
+        }
+        Event::Start(Tag::Image { ref dest_url, .. }) => {
+            left_out.push(!links::is_safe_image(dest_url));
+            left_out.last().is_some_and(|out| !out).then_some(event)
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => {
+            (!left_out.pop().unwrap_or(false)).then_some(event)
+        }
+        other => Some(other),
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
+    if holds_raw_html {
+        out.insert_str(0, RAW_HTML_MARK);
+    }
     out
 }
 
@@ -59,7 +89,6 @@ pub fn to_text(markdown: &str) -> String {
     let mut out = String::new();
     let mut list_depth = 0usize;
     for event in Parser::new_ext(&without_nul(markdown), options()) {
-        use pulldown_cmark::{Tag, TagEnd};
         match event {
             Event::Start(Tag::List(_)) => list_depth += 1,
             Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
@@ -96,14 +125,71 @@ mod tests {
     #[test]
     fn a_nul_becomes_the_replacement_character_in_text_and_in_raw_html() {
         assert_eq!(to_html("a\0b", true), "<p>a\u{fffd}b</p>\n");
-        assert_eq!(to_html("<b>\0</b>", true), "<p><b>\u{fffd}</b></p>\n");
+        assert_eq!(
+            to_html("<b>\0</b>", true),
+            format!("{RAW_HTML_MARK}<p><b>\u{fffd}</b></p>\n")
+        );
         assert_eq!(to_text("a\0b"), "a\u{fffd}b");
     }
 
     #[test]
     fn raw_html_is_text_when_switched_off() {
         assert_eq!(to_html("<b>x</b>", false), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
-        assert_eq!(to_html("<b>x</b>", true), "<p><b>x</b></p>\n");
+        assert_eq!(
+            to_html("<b>x</b>", true),
+            "<!--raw HTML--><p><b>x</b></p>\n"
+        );
+    }
+
+    #[test]
+    fn links_and_images_that_could_run_script_are_shown_as_text() {
+        for markdown in [
+            "[click](javascript:alert(1))",
+            "[click](JavaScript:alert(1))",
+            "[click](&#106;avascript&#58;alert(1))",
+            "[click](javascript&colon;alert(1))",
+            "[click](<java\tscript:alert(1)>)",
+            "[click][ref]\n\n[ref]: vbscript:msgbox(1)",
+            "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "<javascript:alert(1)>",
+        ] {
+            let html = to_html(markdown, false);
+            let scheme_kept = html.contains("href=\"javascript")
+                || html.contains("href=\"vbscript")
+                || html.contains("href=\"data");
+            assert!(!scheme_kept, "{markdown}: {html}");
+            if markdown.starts_with('[') {
+                assert!(!html.contains("<a"), "{markdown}: {html}");
+                assert!(html.contains("click"), "{markdown}: {html}");
+            }
+        }
+        for markdown in [
+            "![a photo](javascript:alert(1))",
+            "![a photo](data:image/svg+xml,<svg onload=alert(1)>)",
+            "![a photo](data:text/html,x)",
+        ] {
+            let html = to_html(markdown, true);
+            assert!(!html.contains("<img"), "{markdown}: {html}");
+            assert!(html.contains("a photo"), "{markdown}: {html}");
+        }
+        let linked = to_html("[![logo](logo.png)](javascript:x)", false);
+        assert!(!linked.contains("<a") && linked.contains("<img src=\"logo.png\""));
+    }
+
+    #[test]
+    fn links_and_images_to_the_web_mail_and_the_site_are_kept() {
+        assert_eq!(
+            to_html(
+                "[a](https://example.org/) [b](mailto:x@example.org) [c](../programme/#x)",
+                false
+            ),
+            "<p><a href=\"https://example.org/\">a</a> <a href=\"mailto:x@example.org\">b</a> \
+             <a href=\"../programme/#x\">c</a></p>\n"
+        );
+        assert!(to_html("![dot](data:image/png;base64,AAAA)", false).contains("<img"));
+        assert!(to_html("<https://example.org>", false).contains("<a href"));
+        // A percent-encoded space is not stripped by a browser: this is a relative URL.
+        assert!(to_html("[x](%20javascript:alert(1))", false).contains("<a href"));
     }
 
     #[test]

@@ -122,11 +122,10 @@ fn render_pages(
         },
     );
     let order = views.len() * refs.len();
-    let mut chooser = || pages::render_chooser(views).map(String::into_bytes);
-    let mut not_found = || pages::render_not_found(views).map(String::into_bytes);
+    let minified = |html: String| minify::finish(config, html.into_bytes());
     for (path, page) in [
-        ("index.html", minify::finish(config, &mut chooser)),
-        ("404.html", minify::finish(config, &mut not_found)),
+        ("index.html", pages::render_chooser(views).map(minified)),
+        ("404.html", pages::render_not_found(views).map(minified)),
     ] {
         match page {
             Ok(page) => published.put(order, path.into(), page),

@@ -498,7 +498,7 @@ impl<'a> LanguageViews<'a> {
                 }
                 html
             };
-            super::minify::finish(self.config, &mut render).map(Arc::new)
+            render().map(|html| Arc::new(super::minify::finish(self.config, html)))
         };
         let bytes = match key {
             Some(key) => pages.get_or_try(|| key, make)?,
@@ -769,7 +769,7 @@ fn person_view(speaker: &Speaker, localizer: &Localizer) -> PersonView {
         honorific: localizer.optional(&speaker.honorific),
         role: localizer.optional(&speaker.role),
         organisation: localizer.optional(&speaker.organisation),
-        photo: speaker.photo.clone(),
+        photo: speaker.photo.as_deref().map(crate::links::encode_path),
     }
 }
 

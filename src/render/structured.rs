@@ -17,6 +17,7 @@ use super::pages::PageRef;
 use super::plain::Plain;
 use crate::config::Config;
 use crate::event::{Day, Event, Session};
+use crate::links;
 
 const CONTEXT: &str = "https://schema.org";
 const SCHEDULED: &str = "https://schema.org/EventScheduled";
@@ -387,7 +388,7 @@ impl Ld<'_> {
         if let Some(photo) = &speaker.photo {
             out.insert(
                 "image".into(),
-                format!("{}{photo}", self.config.base_url).into(),
+                format!("{}{}", self.config.base_url, links::encode_path(photo)).into(),
             );
         }
         Value::Object(out)

@@ -52,7 +52,9 @@ impl<'a> Localizer<'a> {
         &self.config.languages[0].code
     }
 
-    /// The language a chosen text is in, if it is not the page's, with its direction.
+    /// The language a chosen text is in, if it is not the page's, with its direction. It
+    /// may be a key of the editor's that is not one of the site's languages (a text written
+    /// only in `xx`), so it is escaped wherever it is written.
     fn foreign(&self, chosen: Chosen) -> Option<(String, Direction)> {
         let code = chosen.lang?;
         if code == self.language.code {
@@ -76,7 +78,8 @@ impl<'a> Localizer<'a> {
             Some((lang, dir)) => Localized {
                 text: chosen.text.to_string(),
                 html: format!(
-                    r#"<span lang="{lang}" dir="{}">{escaped}</span>"#,
+                    r#"<span lang="{}" dir="{}">{escaped}</span>"#,
+                    markdown::escape(&lang),
                     dir.as_str()
                 ),
                 lang,
@@ -122,6 +125,7 @@ impl<'a> Localizer<'a> {
         );
         Some(match self.foreign(chosen) {
             Some((lang, dir)) => {
+                let lang = markdown::escape(&lang);
                 format!(r#"<div lang="{lang}" dir="{}">{html}</div>"#, dir.as_str())
             }
             None => html.to_string(),
