@@ -426,6 +426,15 @@ impl Problem {
     }
 }
 
+/// `count` things in words: "no warnings", "1 error", "3 errors".
+pub fn counted(count: usize, thing: &str) -> String {
+    match count {
+        0 => format!("no {thing}s"),
+        1 => format!("1 {thing}"),
+        n => format!("{n} {thing}s"),
+    }
+}
+
 /// The name in `names` closest to `name`, if one is close enough to be a typo of it.
 pub fn closest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     names
