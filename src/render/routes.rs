@@ -34,8 +34,8 @@ impl PageRef {
     pub(crate) fn dir(self, event: &Event, lang: &str) -> String {
         match self {
             PageRef::Home => home(lang),
-            PageRef::Programme => format!("{lang}/programme/"),
-            PageRef::Speakers => format!("{lang}/speakers/"),
+            PageRef::Programme => programme(lang),
+            PageRef::Speakers => speakers(lang),
             PageRef::Speaker(i) => speaker(lang, &event.speakers[i].id),
             PageRef::Page(i) => format!("{lang}/{}/", event.pages[i].slugs[lang]),
         }
@@ -47,14 +47,24 @@ pub(crate) fn home(lang: &str) -> String {
     format!("{lang}/")
 }
 
+/// A language's programme: `fr/programme/`.
+fn programme(lang: &str) -> String {
+    format!("{lang}/programme/")
+}
+
+/// A language's speakers: `fr/speakers/`.
+fn speakers(lang: &str) -> String {
+    format!("{lang}/speakers/")
+}
+
 /// A speaker's page: `fr/speakers/varol-dur/`.
 pub(crate) fn speaker(lang: &str, id: &str) -> String {
-    format!("{lang}/speakers/{id}/")
+    format!("{}{id}/", speakers(lang))
 }
 
 /// A session, on the programme page: `fr/programme/#opening`.
 pub(crate) fn session(lang: &str, id: &str) -> String {
-    format!("{lang}/programme/#{id}")
+    format!("{}#{id}", programme(lang))
 }
 
 /// The file of a page of the folder `dir` (from [`PageRef::dir`]).
@@ -74,7 +84,7 @@ pub(crate) fn session_calendar(lang: &str, id: &str) -> String {
 
 /// One speaker's sessions as a calendar: `fr/speakers/varol-dur.ics`.
 pub(crate) fn speaker_calendar(lang: &str, id: &str) -> String {
-    format!("{lang}/speakers/{id}.ics")
+    format!("{}{id}.ics", speakers(lang))
 }
 
 /// The `webcal://` address of a language's calendar, which calendar apps open as a
