@@ -16,7 +16,7 @@ pub struct Place {
 
 impl Place {
     /// The whole file, with no line.
-    pub fn file(file: impl Into<PathBuf>) -> Place {
+    pub(crate) fn file(file: impl Into<PathBuf>) -> Place {
         Place {
             file: file.into(),
             position: None,
@@ -24,7 +24,7 @@ impl Place {
     }
 
     /// A line and column of a file.
-    pub fn at(file: impl Into<PathBuf>, line: usize, column: usize) -> Place {
+    pub(crate) fn at(file: impl Into<PathBuf>, line: usize, column: usize) -> Place {
         Place {
             file: file.into(),
             position: Some((line, column)),
@@ -199,8 +199,8 @@ pub enum Problem {
     #[error("`{kind}` is not a session kind")]
     UnknownKind {
         kind: String,
-        /// Every kind there is.
-        known: Vec<&'static str>,
+        /// Every kind there is, listed in the fix.
+        kinds: Vec<&'static str>,
     },
     #[error("session `{id}` overlaps session `{other}` ({other_time}){location}")]
     Overlap {
@@ -236,7 +236,7 @@ pub enum Problem {
 
 impl Problem {
     /// How an editor fixes it, when there is more to say than the message.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         Some(match self {
             Problem::MissingColon { fix, .. } => {
                 format!("write `{fix}`: a key and its value are separated by `: `")
@@ -324,9 +324,9 @@ impl Problem {
             Problem::DuplicateDay(_) => {
                 "put all the day's sessions under one `- date:`, and remove the other".into()
             }
-            Problem::UnknownKind { kind, known } => match closest(kind, known.iter().copied()) {
+            Problem::UnknownKind { kind, kinds } => match closest(kind, kinds.iter().copied()) {
                 Some(kind) => format!("did you mean `{kind}`?"),
-                None => format!("use one of: {}", known.join(", ")),
+                None => format!("use one of: {}", kinds.join(", ")),
             },
             Problem::UnknownSpeaker {
                 suggestion: Some(s),
@@ -462,7 +462,7 @@ pub struct Error {
 
 impl Error {
     /// An error at a place.
-    pub fn new(place: Place, problem: Problem) -> Error {
+    pub(crate) fn new(place: Place, problem: Problem) -> Error {
         Error {
             place,
             problem: Box::new(problem),
@@ -493,12 +493,12 @@ pub struct Errors(pub Vec<Error>);
 
 impl Errors {
     /// Adds one error.
-    pub fn push(&mut self, place: Place, problem: Problem) {
+    pub(crate) fn push(&mut self, place: Place, problem: Problem) {
         self.0.push(Error::new(place, problem));
     }
 
     /// Ok when nothing was found, else every error in file order.
-    pub fn into_result(mut self) -> Result<(), Errors> {
+    pub(crate) fn into_result(mut self) -> Result<(), Errors> {
         if self.0.is_empty() {
             Ok(())
         } else {

@@ -408,7 +408,7 @@ fn samples() -> Vec<Problem> {
         },
         UnknownKind {
             kind: s("pannel"),
-            known: vec!["panel"],
+            kinds: vec!["panel"],
         },
         Overlap {
             id: s("panel-2"),

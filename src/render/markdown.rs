@@ -13,13 +13,13 @@ fn options() -> Options {
 /// Marks HTML that holds raw HTML written by an editor, at its start: a page that holds it
 /// is not minified (see `minify`), since no minifier reads HTML that may be broken as a
 /// browser does.
-pub const RAW_HTML_MARK: &str = "<!--raw HTML-->";
+pub(crate) const RAW_HTML_MARK: &str = "<!--raw HTML-->";
 
 /// Renders Markdown to HTML. Raw HTML in the Markdown is kept when `raw_html` is set (the
 /// editor's choice), after [`RAW_HTML_MARK`], and shown as text otherwise. A link or an
 /// image whose URL could run script (`javascript:`, see [`links`]) is never published as
 /// one: its text is shown instead, an image's description as text.
-pub fn to_html(markdown: &str, raw_html: bool) -> String {
+pub(crate) fn to_html(markdown: &str, raw_html: bool) -> String {
     let markdown = &*without_nul(markdown);
     // For each link or image open, whether it is left out (an image can be inside a link).
     let mut left_out: Vec<bool> = Vec::new();
@@ -62,7 +62,7 @@ fn without_nul(markdown: &str) -> Cow<'_, str> {
 }
 
 /// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -85,7 +85,7 @@ pub fn escape(text: &str) -> String {
 
 /// Markdown as plain text, for calendar descriptions: list items on their own lines, links as
 /// their text.
-pub fn to_text(markdown: &str) -> String {
+pub(crate) fn to_text(markdown: &str) -> String {
     let mut out = String::new();
     let mut list_depth = 0usize;
     for event in Parser::new_ext(&without_nul(markdown), options()) {
