@@ -286,3 +286,76 @@ fn init_workflow_publishes_with_a_released_binary_of_this_version_that_the_relea
         "macOS"
     );
 }
+
+/// The `run` of the publish workflow's step named `name`.
+fn workflow_step(site: &Path, name: &str) -> String {
+    let text = fs::read_to_string(site.join(".github/workflows/publish.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let steps = key(key(key(&workflow, "jobs"), "publish"), "steps");
+    let step = steps
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|step| step.get("name").and_then(|n| n.as_str()) == Some(name))
+        .unwrap_or_else(|| panic!("no step {name:?}"));
+    key(step, "run").as_str().unwrap().to_string()
+}
+
+#[test]
+fn the_workflow_dates_the_calendars_by_the_last_commit_that_changed_the_programme() {
+    let temp = tempfile::tempdir().unwrap();
+    let site = temp.path().join("my-event");
+    assert_eq!(init(&site).code, 0);
+    let commit = |message: &str, date: &str| {
+        git(&site, &["add", "--all"]);
+        let output = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm"])
+            .arg(message)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .current_dir(&site)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    git(&site, &["init", "--quiet"]);
+    commit("A new site", "2026-05-01T10:00:00Z");
+    let programme = site.join("content/programme.yaml");
+    let text = fs::read_to_string(&programme).unwrap();
+    fs::write(&programme, text.replace("\"08:30\"", "\"08:15\"")).unwrap();
+    commit("Registration opens earlier", "2026-05-02T10:00:00Z");
+    let about = site.join("content/pages/about.en.md");
+    fs::write(&about, fs::read_to_string(&about).unwrap() + "\nMore.\n").unwrap();
+    commit("A line on the About page", "2026-05-03T10:00:00Z");
+
+    // The step, run as GitHub runs it: bash, with GITHUB_ENV the file of variables to set.
+    let github_env = temp.path().join("github-env");
+    let output = Command::new("bash")
+        .args([
+            "-e",
+            "-c",
+            &workflow_step(&site, "Date the calendars by the programme's last change"),
+        ])
+        .env("GITHUB_ENV", &github_env)
+        .current_dir(&site)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let set = fs::read_to_string(&github_env).unwrap();
+    // 2026-05-02T10:00:00Z, the programme's commit, not the page's after it.
+    assert_eq!(set.trim(), "SOURCE_DATE_EPOCH=1777716000");
+
+    let out = temp.path().join("public");
+    let build = Command::new(env!("CARGO_BIN_EXE_majlis"))
+        .args(["build", "--output", out.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1777716000")
+        .current_dir(&site)
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{build:?}");
+    let calendar = fs::read_to_string(out.join("en/calendar.ics")).unwrap();
+    assert!(
+        calendar.contains("DTSTAMP:20260502T100000Z"),
+        "the feed is dated by the programme's commit:\n{calendar}"
+    );
+}
