@@ -624,3 +624,112 @@ fn the_messages_of_init_serve_built_and_check_strict_are_explained_in_errors_md(
         missing.join("\n")
     );
 }
+
+/// The first string literal of each `#[error("…")]` and `eprintln!("…")` of `src/`, its
+/// `{…}` placeholders written `…`: every message majlis prints that is not a [`Problem`]
+/// (whose samples [`every_kind_of_error_is_explained_in_errors_md`] checks).
+fn printed_messages() -> Vec<(String, String)> {
+    let mut files = vec![root().join("src")];
+    let mut messages = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(fs::read_dir(&path).unwrap().flatten().map(|e| e.path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        if path.ends_with("src/diagnostics.rs") {
+            continue; // the problems, each checked with values as a build gives them
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        // The messages of the code, not of its tests.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for start in ["#[error(", "eprintln!("] {
+            for (at, _) in code.match_indices(start) {
+                let rest = code[at + start.len()..].trim_start();
+                let Some(literal) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let message = placeholders(&unescape(literal));
+                let words: String = message
+                    .replace("error: ", "")
+                    .replace("warning: ", "")
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .collect();
+                // `"{warning}"`, `"error: {error}"`: a message printed as it is elsewhere.
+                if words.len() >= 3 {
+                    messages.push((relative(&path, &root()), message));
+                }
+            }
+        }
+    }
+    messages
+}
+
+/// A Rust string literal's text, up to its closing quote (a `\` at a line's end joins it to
+/// the next line's text).
+fn unescape(literal: &str) -> String {
+    let mut text = String::new();
+    let mut chars = literal.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => match chars.next() {
+                Some('\n') => {
+                    while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                        chars.next();
+                    }
+                }
+                Some('n') => text.push('\n'),
+                Some(other) => text.push(other),
+                None => break,
+            },
+            c => text.push(c),
+        }
+    }
+    text
+}
+
+/// `{…}` placeholders of a format string as `…`.
+fn placeholders(format: &str) -> String {
+    let mut text = String::new();
+    let mut depth = 0;
+    for c in format.chars() {
+        match c {
+            '{' => {
+                if depth == 0 {
+                    text.push('…');
+                }
+                depth += 1;
+            }
+            '}' if depth > 0 => depth -= 1,
+            c if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn every_message_printed_by_the_code_is_explained_in_errors_md() {
+    let messages = printed_messages();
+    assert!(messages.len() >= 10, "{messages:?}");
+    let unexplained: Vec<String> = messages
+        .iter()
+        .filter(|(_, message)| {
+            let message = message
+                .strip_prefix("warning: ")
+                .or_else(|| message.strip_prefix("error: "))
+                .unwrap_or(message);
+            !undocumented([message]).is_empty() && !undocumented([message.trim_end()]).is_empty()
+        })
+        .map(|(file, message)| format!("{file}: {message}"))
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "docs/errors.md explains none of:\n{}",
+        unexplained.join("\n")
+    );
+}
