@@ -4,6 +4,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+// How an editor fixes each problem: the help line under its message.
+mod hint;
+
 /// Where something is in the site's sources: a file relative to the site's root and, when
 /// known, a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,26 +51,74 @@ impl fmt::Display for Place {
 }
 
 /// What is wrong with a site: one variant per rule of the content model.
-// Each variant's `#[error]` message is its documentation, and what the editor reads.
+// Each variant's `#[error]` message is what the editor reads, and `docs/errors.md` lists every
+// one of them with its fix (a test checks it does).
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
-    #[error("cannot read: {0}")]
+    #[error("cannot read the file: {0}")]
     Unreadable(String),
     #[error("the file is not valid UTF-8 text")]
     InvalidUtf8,
+    // serde_yaml's words, for what `WrongType`, `EmptyValue`, `MissingKey` and `BadValue`
+    // do not cover.
     #[error("{0}")]
     Yaml(String),
-    #[error("the key `{0}` is given twice in the same mapping")]
+    // The form of YAML (yaml-rust2's findings, in an editor's words: see content::yaml).
+    #[error("a `:` is missing after `{key}`")]
+    MissingColon { key: String, fix: String },
+    #[error("a space is missing after `{key}:`")]
+    MissingSpaceAfterColon { key: String, fix: String },
+    #[error("this line is not lined up with the lines around it")]
+    Misaligned,
+    #[error("a list item (`- `) cannot start here")]
+    ListItemHere,
+    #[error("a tab is used here: YAML is indented with spaces only")]
+    Tab,
+    #[error("the text in quotes that starts here is never closed")]
+    UnclosedQuote { quote: char },
+    #[error("the text goes on after its closing quote")]
+    TextAfterQuote { fix: Option<String> },
+    #[error("the `{open}` opened here is never closed")]
+    UnclosedBracket { open: char },
+    #[error("a value with `: ` in it must be in quotes")]
+    ColonInValue { fix: Option<String> },
+    #[error("a value that starts with `{character}` must be in quotes")]
+    ReservedStart {
+        character: char,
+        fix: Option<String>,
+    },
+    // yaml-rust2's words, for the rarer mistakes.
+    #[error("this is not valid YAML ({0})")]
+    Syntax(String),
+    #[error("the key `{0}` is given a second time here")]
     DuplicateKey(String),
     #[error("the file is empty")]
     EmptyFile,
-    #[error("the control character {} is not allowed in YAML", unicode_name(*.0))]
+    #[error("an invisible character ({}) is here, which YAML does not allow", unicode_name(*.0))]
     ControlCharacter(char),
-    #[error("the YAML is nested more than {limit} levels deep")]
+    #[error("lists and brackets are nested more than {limit} levels deep here")]
     YamlTooDeep { limit: usize },
-    #[error("the YAML is larger than {limit_mib} MiB, the most majlis reads")]
+    #[error("the file is larger than {limit_mib} MiB, the most majlis reads")]
     YamlTooLarge { limit_mib: usize },
+    // Values of the wrong shape (serde_yaml's findings, in an editor's words).
+    #[error("{subject} must be {expected}, not {found}")]
+    WrongType {
+        subject: String,
+        expected: String,
+        found: String,
+        help: Option<String>,
+    },
+    #[error("{subject} has no value; it must be {expected}")]
+    EmptyValue { subject: String, expected: String },
+    #[error("{subject} has no `{key}`, which it must have")]
+    MissingKey { subject: String, key: String },
+    #[error("{subject} cannot be `{value}`: it is {expected}")]
+    BadValue {
+        subject: String,
+        value: String,
+        expected: String,
+    },
     #[error("unknown key `{key}`")]
     UnknownKey {
         key: String,
@@ -88,11 +139,11 @@ pub enum Problem {
     DefaultLanguageNotListed(String),
     #[error("the language `{0}` is listed twice")]
     DuplicateLanguage(String),
-    #[error("`{0}` is not a valid BCP 47 language code")]
+    #[error("`{0}` is not a language code (such as en, fr, ar or pt-BR)")]
     BadLanguageCode(String),
     #[error("the site has no languages")]
     NoLanguages,
-    #[error("`{0}` is not an absolute http(s) URL")]
+    #[error("`{0}` is not a full web address starting with https:// (or http://)")]
     BadBaseUrl(String),
     #[error("`{url}` cannot be a URL as it is written: it holds {character:?}")]
     UrlCharacter { url: String, character: char },
@@ -122,7 +173,9 @@ pub enum Problem {
     },
     #[error("the session ends at {end}, which is not after its start at {start}")]
     EndNotAfterStart { start: String, end: String },
-    #[error("`{0}` is not a URL-safe id (use lowercase letters, digits and hyphens)")]
+    #[error(
+        "`{0}` cannot be part of an address: an id or slug has only letters, digits, `-` and `_`"
+    )]
     UnsafeId(String),
     #[error("the id `{id}` is already used at {first}")]
     DuplicateId { id: String, first: String },
@@ -138,8 +191,14 @@ pub enum Problem {
         length: usize,
         limit: usize,
     },
-    #[error("no speaker `{id}` (the {field} names a speaker with no file content/speakers/{id}.LANG.md)")]
-    UnknownSpeaker { id: String, field: &'static str },
+    #[error("`{id}` is not one of the site's speakers: content/speakers/ has no file for it")]
+    UnknownSpeaker {
+        id: String,
+        /// The closest id of a speaker the site has, when one is close.
+        suggestion: Option<String>,
+        /// The file that would add the speaker, in the default language.
+        file: String,
+    },
     #[error("`{kind}` is not a session kind")]
     UnknownKind {
         kind: String,
@@ -178,104 +237,23 @@ pub enum Problem {
     Write(String),
 }
 
-impl Problem {
-    /// How an editor fixes it, when there is more to say than the message.
-    pub(crate) fn hint(&self) -> Option<String> {
-        Some(match self {
-            Problem::UnknownKey {
-                suggestion: Some(s),
-                ..
-            } => format!("did you mean `{s}`?"),
-            Problem::UnknownKey { expected, .. } if !expected.is_empty() => {
-                format!("the keys allowed here are: {}", expected.join(", "))
-            }
-            Problem::FrontMatterNotClosed => {
-                "add a line with only `---` after the last key of the front matter".into()
-            }
-            Problem::UnknownTimeZone(_) => {
-                "use an IANA time zone name such as Africa/Casablanca or Europe/Paris".into()
-            }
-            Problem::BadTime(_) => "write the time in quotes, e.g. start: \"09:30\"".into(),
-            Problem::TimeSkipped { from, to, .. } => {
-                format!("write the time the clocks really show: before {from}, or {to} or later")
-            }
-            Problem::UnknownKind { kinds, .. } => format!("use one of: {}", kinds.join(", ")),
-            Problem::UnknownSpeaker { id, .. } => format!(
-                "check the spelling of the id, or create content/speakers/{id}.LANG.md"
-            ),
-            Problem::UnsafeId(_) => "for example: panel-1, opening, coffee-break".into(),
-            Problem::CaseClash { .. } => {
-                "give one of them another name, or write both the same way".into()
-            }
-            Problem::NameTooLong { .. } => {
-                "shorten it: the id appears in addresses and file names (opening, panel-2)".into()
-            }
-            Problem::Overlap { .. } => {
-                "change a time, or give the sessions different `location`s".into()
-            }
-            Problem::InvalidUtf8 => "save the file as UTF-8 in your text editor".into(),
-            Problem::ControlCharacter(_) => {
-                "delete it (most editors do not show it: delete the characters around the \
-                 column and type them again)"
-                    .into()
-            }
-            Problem::YamlTooDeep { .. } => {
-                "look for `[` or `{` that are never closed, or lines indented too far".into()
-            }
-            Problem::YamlTooLarge { .. } => {
-                "check that this is the file you meant; split a very large text into several"
-                    .into()
-            }
-            Problem::EventTooLong { .. } => "check the years of start_date and end_date".into(),
-            Problem::ForeignOutput { .. } => {
-                "check the folder given; with `--force`, its files are kept (those at the \
-                 paths the site publishes are replaced), with their modes and owners"
-                    .into()
-            }
-            Problem::OutputParentUnwritable { .. } => {
-                "a build makes the new output beside the last one and swaps the two: let \
-                 majlis write in this folder, or give another `--output`"
-                    .into()
-            }
-            Problem::LinkOutsideSite(_) | Problem::LinkToHidden(_) => {
-                "copy the file into the site instead of linking to it".into()
-            }
-            Problem::BadBaseUrl(url) if url.contains(['?', '#']) => {
-                "the address of the site's folder cannot have a query (?) or a fragment (#)".into()
-            }
-            Problem::BadBaseUrl(url)
-                if !url
-                    .split('/')
-                    .nth(2)
-                    .is_some_and(|host| host.is_ascii()) =>
-            {
-                "write an international domain name in its ASCII form (xn--…)".into()
-            }
-            Problem::BadBaseUrl(_) => {
-                "write the whole address, such as https://events.example.org/meeting/".into()
-            }
-            Problem::UrlCharacter { character, .. } => format!(
-                "write it percent-encoded ({}) or leave it out",
-                character
-                    .to_string()
-                    .bytes()
-                    .map(|b| format!("%{b:02X}"))
-                    .collect::<String>()
-            ),
-            Problem::BadOrganiserUrl(_) => {
-                "write the whole address, such as https://www.example.org/ or mailto:team@example.org"
-                    .into()
-            }
-            Problem::BadPhoto { .. } => {
-                "put the photo in content/static/ and write its path from there, such as speakers/jane-doe.jpg"
-                    .into()
-            }
-            Problem::DefaultLanguageNotListed(_) => {
-                "add it under `languages:` or choose one of the listed codes".into()
-            }
-            _ => return None,
-        })
+/// `count` things in words: "no warnings", "1 error", "3 errors".
+pub fn counted(count: usize, thing: &str) -> String {
+    match count {
+        0 => format!("no {thing}s"),
+        1 => format!("1 {thing}"),
+        n => format!("{n} {thing}s"),
     }
+}
+
+/// The name in `names` closest to `name`, if one is close enough to be a typo of it.
+pub fn closest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    names
+        .into_iter()
+        .map(|candidate| (strsim::damerau_levenshtein(candidate, name), candidate))
+        .filter(|&(distance, candidate)| distance > 0 && distance <= 2.max(candidate.len() / 3))
+        .min()
+        .map(|(_, candidate)| candidate)
 }
 
 /// `U+0000`: how a character that cannot be shown is named.
@@ -359,34 +337,71 @@ impl fmt::Display for Errors {
 
 impl std::error::Error for Errors {}
 
-/// Shows an error as an editor reads it: `FILE:LINE:COL: message`, the line itself with a
-/// caret under the column, and how to fix it. Control characters of the file's name, the
-/// message and the line are shown escaped (see [`printable`]).
-pub fn describe(error: &Error, root: &Path) -> String {
-    let mut text = format!("error: {}\n", printable(&error.to_string()));
-    if let Some((line, column)) = error.place.position {
-        if let Some(source) = source_line(&root.join(&error.place.file), line) {
-            let (shown, column) = around(&source, column);
-            let number = line.to_string();
-            let gutter = " ".repeat(number.len());
-            let caret_at: String = shown
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(|c| match c {
-                    '\t' => "\t".to_string(),
-                    c => " ".repeat(printable(c.encode_utf8(&mut [0; 4])).chars().count()),
-                })
-                .collect();
-            text.push_str(&format!(
-                "{gutter} |\n{number} | {}\n{gutter} | {caret_at}^\n",
-                printable(&shown)
-            ));
+/// An error as an editor reads it, in its parts: what is wrong and where, the line of the
+/// file with a caret under the column, and how to fix it. Control characters of the file's
+/// name, the message and the line are shown escaped (see [`printable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    /// Where: `FILE:LINE:COL`.
+    pub place: String,
+    /// What is wrong.
+    pub message: String,
+    /// The line of the file, numbered, with a caret under the column: three lines meant for
+    /// a fixed-width font, which must not wrap.
+    pub source: Option<String>,
+    /// How to fix it, when there is more to say than the message.
+    pub help: Option<String>,
+}
+
+impl Description {
+    /// Describes `error`, whose file is relative to `root`.
+    pub fn of(error: &Error, root: &Path) -> Description {
+        Description {
+            place: printable(&error.place.to_string()).into_owned(),
+            message: printable(&error.problem.to_string()).into_owned(),
+            source: error.place.position.and_then(|(line, column)| {
+                source_excerpt(&root.join(&error.place.file), line, column)
+            }),
+            help: error
+                .problem
+                .hint()
+                .map(|hint| printable(&hint).into_owned()),
         }
     }
-    if let Some(hint) = error.problem.hint() {
-        text.push_str(&format!("  = help: {}\n", printable(&hint)));
+}
+
+/// Shows an error as the terminal does: `error: FILE:LINE:COL: message`, the line itself
+/// with a caret under the column, and `= help:` with the fix.
+pub fn describe(error: &Error, root: &Path) -> String {
+    let description = Description::of(error, root);
+    let mut text = format!("error: {}: {}\n", description.place, description.message);
+    if let Some(source) = &description.source {
+        text.push_str(source);
+    }
+    if let Some(help) = &description.help {
+        text.push_str(&format!("  = help: {help}\n"));
     }
     text
+}
+
+/// Line `line` of the file at `path`, numbered, with a caret under `column`.
+fn source_excerpt(path: &Path, line: usize, column: usize) -> Option<String> {
+    let source = source_line(path, line)?;
+    let (shown, column) = around(&source, column);
+    let number = line.to_string();
+    let gutter = " ".repeat(number.len());
+    let caret_at: String = shown
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(|c| match c {
+            '\t' => "\t".to_string(),
+            c => " ".repeat(printable(c.encode_utf8(&mut [0; 4])).chars().count()),
+        })
+        .collect();
+    Some(format!(
+        "{gutter} |\n{number} | {}\n{gutter} | {caret_at}^\n",
+        printable(&shown)
+    ))
 }
 
 /// The most characters of a source line an error shows.

@@ -1,8 +1,11 @@
 //! `majlis init DIR`: a new site to start from, in three languages (English, French and
 //! Arabic), written from files compiled into the binary. It builds and passes
 //! `check --strict` as it is, and shows every part of the content model once: two days, a
-//! session with a moderator, a break, speakers in each language, a page in the menu.
+//! session with a moderator, a break, speakers in each language, a page in the menu. It is
+//! ready for git and publishing too: a `.gitignore` for what a build makes, and a GitHub
+//! Pages workflow that installs the released binary of the majlis that wrote it.
 
+use std::borrow::Cow;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -11,6 +14,26 @@ use include_dir::{include_dir, Dir, DirEntry};
 
 /// The site `init` writes (a fictional event).
 static SKELETON: Dir = include_dir!("$CARGO_MANIFEST_DIR/src/init/skeleton");
+
+/// Stands in the skeleton's files for the address of majlis' repository (`repository` in
+/// Cargo.toml), where its released binaries are downloaded from.
+const REPOSITORY: &str = "@MAJLIS_REPOSITORY@";
+
+/// Stands in the skeleton's files for the version of majlis that writes the site: the release
+/// its workflow installs.
+const VERSION: &str = "@MAJLIS_VERSION@";
+
+/// A file of the skeleton as it is written: the placeholders replaced.
+fn filled(contents: &[u8]) -> Cow<'_, [u8]> {
+    match std::str::from_utf8(contents) {
+        Ok(text) if text.contains(REPOSITORY) || text.contains(VERSION) => Cow::Owned(
+            text.replace(REPOSITORY, env!("CARGO_PKG_REPOSITORY"))
+                .replace(VERSION, env!("CARGO_PKG_VERSION"))
+                .into_bytes(),
+        ),
+        _ => Cow::Borrowed(contents),
+    }
+}
 
 /// Why `init` wrote nothing, or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +86,7 @@ pub fn init(dir: &Path) -> Result<usize, InitError> {
                         .write(true)
                         .create_new(true)
                         .open(&path)
-                        .and_then(|mut f| f.write_all(file.contents()))
+                        .and_then(|mut f| f.write_all(&filled(file.contents())))
                         .map_err(failed(&path))?;
                     written += 1;
                 }

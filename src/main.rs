@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use majlis::config::Config;
-use majlis::diagnostics::{describe, Errors};
+use majlis::diagnostics::{counted, describe, Errors};
 use majlis::serve::Listen;
 use majlis::{output, Options};
 
@@ -247,11 +247,12 @@ fn check(root: &std::path::Path, strict: bool, options: &Options) -> ExitCode {
                 eprintln!("{warning}");
             }
             let count = built.warnings.len();
+            let warnings = counted(count, "warning");
             if strict && count > 0 {
-                eprintln!("{count} warning(s), which --strict makes errors");
+                eprintln!("{warnings}, which --strict makes errors");
                 return ExitCode::FAILURE;
             }
-            println!("the site is valid ({count} warning(s))");
+            println!("the site is valid ({warnings})");
             ExitCode::SUCCESS
         }
         Err(errors) => report(root, &errors),
@@ -319,6 +320,6 @@ fn report(root: &std::path::Path, errors: &Errors) -> ExitCode {
     for error in &errors.0 {
         eprint!("{}", describe(error, root));
     }
-    eprintln!("{} error(s); nothing was written", errors.0.len());
+    eprintln!("{}; nothing was written", counted(errors.0.len(), "error"));
     ExitCode::FAILURE
 }

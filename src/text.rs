@@ -96,7 +96,7 @@ impl<'de> Visitor<'de> for TextVisitor {
     type Value = Text;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a text, or a map from language code to text (en: ..., fr: ...)")
+        f.write_str("a text, or one text per language (en: …, fr: …)")
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {

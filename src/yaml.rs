@@ -12,6 +12,8 @@ use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::{Error, Place, Problem};
 
+mod syntax;
+
 /// A parsed YAML file with the places of its values.
 #[derive(Debug)]
 pub(crate) struct Located<T> {
@@ -149,19 +151,146 @@ fn problem_of(error: &serde_yaml::Error) -> Problem {
             .copied()
             .filter(|k| rest.contains(&format!("`{k}`")))
             .collect();
-        let suggestion = expected
-            .iter()
-            .map(|k| (strsim::damerau_levenshtein(k, &key), *k))
-            .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-            .min()
-            .map(|(_, k)| k.to_string());
+        let suggestion =
+            crate::diagnostics::closest(&key, expected.iter().copied()).map(str::to_string);
         return Problem::UnknownKey {
             key,
             suggestion,
             expected,
         };
     }
-    Problem::Yaml(message)
+    // serde_yaml names the value's path first (`days[0].sessions[2].end: invalid type: …`).
+    let (path, what) = match message.split_once(": ") {
+        Some((path, what))
+            if path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c)) =>
+        {
+            (path, what)
+        }
+        _ => ("", message.as_str()),
+    };
+    if let Some(key) = what
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return Problem::MissingKey {
+            subject: subject(path),
+            key: key.to_string(),
+        };
+    }
+    if let Some((found, expected)) = what
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        let expected = expected_in_words(expected);
+        if found == "unit value" {
+            return Problem::EmptyValue {
+                subject: subject(path),
+                expected,
+            };
+        }
+        let key = path.rsplit('.').next().unwrap_or_default();
+        let help = type_help(key, found, &expected);
+        return Problem::WrongType {
+            subject: subject(path),
+            expected,
+            found: found_in_words(found),
+            help,
+        };
+    }
+    if let Some((value, expected)) = what
+        .strip_prefix("unknown variant `")
+        .and_then(|rest| rest.split_once("`, expected "))
+    {
+        return Problem::BadValue {
+            subject: subject(path),
+            value: value.to_string(),
+            expected: expected.to_string(),
+        };
+    }
+    Problem::Yaml(match path {
+        "" => what.to_string(),
+        path => format!("{}: {what}", subject(path)),
+    })
+}
+
+/// What a value's path (`days[0].sessions[2].end`) is, in words: `end`, this session.
+fn subject(path: &str) -> String {
+    let Some(last) = path.rsplit('.').next().filter(|last| !last.is_empty()) else {
+        return "the file".into();
+    };
+    let Some((name, index)) = last
+        .strip_suffix(']')
+        .and_then(|entry| entry.split_once('['))
+    else {
+        return format!("`{last}`");
+    };
+    match name {
+        "days" => "this day".into(),
+        "sessions" => "this session".into(),
+        "organisers" => "this organiser".into(),
+        "languages" => "this language".into(),
+        name => match index.parse::<usize>() {
+            Ok(index) => format!("item {} of `{name}`", index + 1),
+            Err(_) => format!("`{last}`"),
+        },
+    }
+}
+
+/// What serde expected (`a string`, `a sequence`), in an editor's words.
+fn expected_in_words(expected: &str) -> String {
+    match expected {
+        "a string" => "a text".into(),
+        "a sequence" => "a list".into(),
+        "a boolean" => "`true` or `false`".into(),
+        "i64" | "u64" | "i32" | "u32" | "usize" => "a whole number".into(),
+        other if other.starts_with("struct ") || other == "a map" => {
+            "a set of `key: value` lines".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// What serde found (`map`, `string "x"`, `integer `3``), in an editor's words.
+fn found_in_words(found: &str) -> String {
+    if let Some(text) = found.strip_prefix("string ") {
+        return format!("the text {text}");
+    }
+    for (kind, words) in [
+        ("integer ", "the number "),
+        ("floating point ", "the number "),
+        ("boolean ", ""),
+    ] {
+        if let Some(value) = found.strip_prefix(kind) {
+            return format!("{words}{value}");
+        }
+    }
+    match found {
+        "map" => "several `key: value` lines".into(),
+        "sequence" => "a list".into(),
+        other => other.to_string(),
+    }
+}
+
+/// How to write a value of the wrong shape, where the fix is plain.
+fn type_help(key: &str, found: &str, expected: &str) -> Option<String> {
+    let key = key.split('[').next().unwrap_or(key);
+    Some(match (expected, found) {
+        ("a list", found) if found.starts_with("string ") => {
+            let value = found["string ".len()..].trim_matches('"');
+            format!("write a list between brackets: `{key}: [{value}]`")
+        }
+        ("a text", "map") => {
+            format!("this value is the same in every language: write it once, `{key}: …`")
+        }
+        ("a text", "sequence") => format!("write one value, without brackets: `{key}: …`"),
+        ("`true` or `false`", _) => format!("write `{key}: true` or `{key}: false`"),
+        ("a whole number", found) if found.starts_with("string ") => {
+            "write the number without quotes".into()
+        }
+        _ => return None,
+    })
 }
 
 /// Every key of the content model, so that an unknown key's message can list and suggest them
@@ -247,11 +376,13 @@ impl Locator {
                 let mark = e.marker();
                 // yaml-rust2 refuses 256 levels of `[` or `{` itself, when it reads them
                 // ahead within one key's reach: the limit is passed there too.
-                let problem = match e.info() {
-                    "recursion limit exceeded" => Problem::YamlTooDeep { limit: MAX_DEPTH },
-                    info => Problem::Yaml(info.to_string()),
-                };
-                Error::new(at(mark.line(), mark.col() + 1), problem)
+                if e.info() == "recursion limit exceeded" {
+                    let problem = Problem::YamlTooDeep { limit: MAX_DEPTH };
+                    return Error::new(at(mark.line(), mark.col() + 1), problem);
+                }
+                let (line, column, problem) =
+                    syntax::mistake(text, mark.line(), mark.col() + 1, e.info());
+                Error::new(at(line, column), problem)
             })?;
             if event == Event::StreamEnd {
                 break;

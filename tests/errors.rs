@@ -51,7 +51,7 @@ rule!(
     "speakers: [jane-placeholder]\n      - id: talk",
     "speakers: [jane-placeholder, john-nobody]\n      - id: talk",
     "content/programme.yaml:9:38",
-    "no speaker `john-nobody`"
+    "`john-nobody` is not one of the site's speakers"
 );
 
 rule!(
@@ -60,7 +60,7 @@ rule!(
     "        title: Welcome\n",
     "        title: Welcome\n        moderators:\n          - ghost-moderator\n",
     "content/programme.yaml:10:13",
-    "no speaker `ghost-moderator`"
+    "`ghost-moderator` is not one of the site's speakers"
 );
 
 rule!(
@@ -96,7 +96,7 @@ rule!(
     "id: talk",
     "id: \"talk/../../x\"",
     "content/programme.yaml:10:13",
-    "not a URL-safe id"
+    "cannot be part of an address"
 );
 
 rule!(
@@ -141,7 +141,7 @@ rule!(
     "kind: ceremony",
     "kind: ceremony: opening",
     "content/programme.yaml:7:",
-    "mapping values are not allowed"
+    "help: put the value between double quotes: `kind: \"ceremony: opening\"`"
 );
 
 rule!(
@@ -150,7 +150,7 @@ rule!(
     "speakers: [jane-placeholder]\n      - id: talk",
     "speakers: {a: b}\n      - id: talk",
     "content/programme.yaml:9:19",
-    "invalid type"
+    "`speakers` must be a list, not several `key: value` lines"
 );
 
 rule!(
@@ -195,7 +195,7 @@ rule!(
     "role: Example Speaker",
     "role: Example: Speaker",
     "content/speakers/jane-placeholder.en.md:3:",
-    "mapping values are not allowed"
+    "a value with `: ` in it must be in quotes"
 );
 
 #[test]
@@ -209,7 +209,7 @@ fn front_matter_type_error_is_at_the_file_line() {
     assert_rejected(
         &site,
         "content/speakers/jane-placeholder.en.md:4:3",
-        "invalid type",
+        "`role` must be a text, not a list",
     );
     assert_output_untouched(&site, &before);
 }
@@ -307,7 +307,7 @@ rule!(
     "speakers: [jane-placeholder]\n      - id: talk",
     "speakers: jane-placeholder\n      - id: talk",
     "content/programme.yaml:9:19",
-    "invalid type: string"
+    "`speakers` must be a list, not the text \"jane-placeholder\""
 );
 
 bad_file!(
@@ -331,7 +331,7 @@ bad_file!(
     "content/event.yaml",
     "name: A\ntimezone: UTC\nstart_date: 2026-06-01\nname: B\nend_date: 2026-06-01\n",
     "content/event.yaml:4:1",
-    "the key `name` is given twice"
+    "the key `name` is given a second time here"
 );
 
 rule!(
@@ -340,7 +340,7 @@ rule!(
     "title: Welcome",
     "title: {en: Welcome, en: Hello}",
     "content/programme.yaml:8:30",
-    "the key `en` is given twice"
+    "the key `en` is given a second time here"
 );
 
 rule!(
@@ -403,7 +403,7 @@ rule!(
     "        title: Welcome\n",
     "",
     "content/programme.yaml:4:9",
-    "missing field `title`"
+    "has no `title`, which it must have"
 );
 
 rule!(
@@ -421,7 +421,7 @@ rule!(
     "    name: English\n",
     "    name: English\n  - code: \"not a code!\"\n    name: X\n",
     "site-config.yaml:6:11",
-    "not a valid BCP 47 language code"
+    "is not a language code"
 );
 
 rule!(
@@ -430,7 +430,7 @@ rule!(
     "base_url: http://localhost:8000/",
     "base_url: localhost/site",
     "site-config.yaml:1:11",
-    "not an absolute http(s) URL"
+    "is not a full web address starting with https://"
 );
 
 rule!(
@@ -447,7 +447,7 @@ bad_file!(
     "content/pages/info.en.md",
     "---\ntitle: Info\nslug: ../../outside\n---\nText\n",
     "content/pages/info.en.md:3:7",
-    "not a URL-safe id"
+    "cannot be part of an address"
 );
 
 bad_file!(
@@ -455,7 +455,7 @@ bad_file!(
     "content/pages/info.en.md",
     "---\ntitle: Info\nslug: a/b\n---\nText\n",
     "content/pages/info.en.md:3:7",
-    "not a URL-safe id"
+    "cannot be part of an address"
 );
 
 bad_file!(
@@ -479,7 +479,7 @@ bad_file!(
     "content/pages/info.en.md",
     "---\nmenu: 1\n---\nText\n",
     "content/pages/info.en.md:2:1",
-    "missing field `title`"
+    "has no `title`, which it must have"
 );
 
 bad_file!(
@@ -487,7 +487,7 @@ bad_file!(
     "content/speakers/jane-placeholder.en.md",
     "---\nrole: Example Speaker\n---\n",
     "content/speakers/jane-placeholder.en.md:2:1",
-    "missing field `name`"
+    "has no `name`, which it must have"
 );
 
 bad_file!(
@@ -503,7 +503,7 @@ bad_file!(
     "content/speakers/Jane Doe.en.md",
     "---\nname: Jane Doe\n---\n",
     "content/speakers/Jane Doe.en.md",
-    "not a URL-safe id"
+    "cannot be part of an address"
 );
 
 bad_file!(
@@ -527,7 +527,7 @@ bad_file!(
     "content/i18n/en.yaml",
     "programme:\n  - a list\n",
     "content/i18n/en.yaml:2:3",
-    "invalid type"
+    "`programme` must be a text, not a list"
 );
 
 bad_file!(
@@ -645,6 +645,46 @@ fn rejected_after(
 // A YAML syntax error is reported at its own line, before or instead of what follows from it.
 
 #[test]
+fn a_key_without_its_colon_is_reported_once_at_its_own_line_with_the_fix() {
+    // Issue 16: a missing `:` after `end` on line 12 was reported at line 13, in the parser's
+    // words, with the place twice and no help.
+    let stderr = rejected_after(
+        "minimal",
+        &[("content/programme.yaml", "end: \"11:00\"", "end \"11:00\"")],
+        "error: content/programme.yaml:12:12: a `:` is missing after `end`\n",
+        "  = help: write `end: \"11:00\"`: a key and its value are separated by `: `\n",
+    );
+    assert_eq!(stderr.matches(":12:").count(), 1, "{stderr}");
+    assert!(!stderr.contains("line 1"), "{stderr}");
+    assert!(stderr.contains("12 |         end \"11:00\"\n"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_speaker_close_to_a_known_one_is_suggested_and_another_gets_its_file_to_create() {
+    rejected_after(
+        "minimal",
+        &[(
+            "content/programme.yaml",
+            "speakers: [jane-placeholder]\n      - id: talk",
+            "speakers: [jane-placeholdr]\n      - id: talk",
+        )],
+        "content/programme.yaml:9:20: `jane-placeholdr` is not one of the site's speakers",
+        "  = help: did you mean `jane-placeholder`?\n",
+    );
+    rejected_after(
+        "minimal",
+        &[(
+            "content/programme.yaml",
+            "speakers: [jane-placeholder]\n      - id: talk",
+            "speakers: [karim-benalli]\n      - id: talk",
+        )],
+        "content/programme.yaml:9:20: `karim-benalli` is not one of the site's speakers",
+        "  = help: check the spelling, or add the speaker by creating \
+         content/speakers/karim-benalli.en.md\n",
+    );
+}
+
+#[test]
 fn a_misindented_line_is_a_syntax_error_at_its_line_not_a_missing_field() {
     let stderr = rejected_after(
         "minimal",
@@ -654,9 +694,9 @@ fn a_misindented_line_is_a_syntax_error_at_its_line_not_a_missing_field() {
             "       title: Welcome\n",
         )],
         "content/programme.yaml:8:",
-        "did not find expected '-' indicator",
+        "this line is not lined up with the lines around it",
     );
-    assert!(!stderr.contains("missing field"), "{stderr}");
+    assert!(!stderr.contains("has no `title`"), "{stderr}");
 }
 
 #[test]
@@ -669,9 +709,9 @@ fn a_colon_inside_a_value_of_the_event_is_a_syntax_error_at_its_line() {
             "timezone: Europe: Paris",
         )],
         "content/event.yaml:2:17",
-        "mapping values are not allowed in this context",
+        "a value with `: ` in it must be in quotes",
     );
-    assert!(!stderr.contains("invalid type"), "{stderr}");
+    assert!(!stderr.contains("must be a text"), "{stderr}");
 }
 
 #[test]
@@ -684,7 +724,7 @@ fn a_misindented_key_in_front_matter_is_a_syntax_error_at_the_file_line() {
             "role: Example Speaker\n  - organisation: Elsewhere",
         )],
         "content/speakers/jane-placeholder.en.md:4:",
-        "not allowed in this context",
+        "this line is not lined up with the lines around it",
     );
 }
 
@@ -701,7 +741,7 @@ fn brackets_nested_100000_deep_are_refused_at_the_level_past_the_limit() {
     assert_rejected(
         &site,
         "content/programme.yaml:2:",
-        "the YAML is nested more than 64 levels deep",
+        "lists and brackets are nested more than 64 levels deep here",
     );
     // Not a benchmark: only far from the minute it once took (the benchmark times it).
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
@@ -717,7 +757,7 @@ fn a_key_given_twice_after_80000_others_names_its_line() {
     assert_rejected(
         &site,
         "content/i18n/en.yaml:80001:1",
-        "the key `key7` is given twice",
+        "the key `key7` is given a second time here",
     );
     assert_output_untouched(&site, &before);
 }
@@ -805,7 +845,7 @@ bad_file!(
     "content/pages/info.en.md",
     "---\ntitle: Info\nslug: manifest.webmanifest\n---\n",
     "content/pages/info.en.md:3:7",
-    "not a URL-safe id"
+    "cannot be part of an address"
 );
 
 #[test]
@@ -920,7 +960,7 @@ fn a_nul_in_yaml_names_its_line_and_column_and_is_shown_escaped() {
     assert_rejected(
         &site,
         "content/programme.yaml:8:19",
-        "the control character U+0000 is not allowed in YAML",
+        "an invisible character (U+0000) is here, which YAML does not allow",
     );
     let run = site.build();
     assert!(
@@ -1005,7 +1045,7 @@ fn block_nesting_past_64_levels_is_refused_at_the_level_past_the_limit() {
     assert_rejected(
         &site,
         "content/programme.yaml:65:",
-        "the YAML is nested more than 64 levels deep",
+        "lists and brackets are nested more than 64 levels deep here",
     );
     assert_output_untouched(&site, &before);
 }

@@ -356,12 +356,21 @@ fn a_base_url_that_is_not_a_clean_address_is_an_error_at_its_line() {
         ("http://localhost:8000/<x>/", "it holds '<'"),
         (
             "http://localhost:8000/?a=b",
-            "is not an absolute http(s) URL",
+            "is not a full web address starting with https://",
         ),
-        ("http://localhost:8000/#x", "is not an absolute http(s) URL"),
-        ("javascript://localhost/", "is not an absolute http(s) URL"),
+        (
+            "http://localhost:8000/#x",
+            "is not a full web address starting with https://",
+        ),
+        (
+            "javascript://localhost/",
+            "is not a full web address starting with https://",
+        ),
         ("http://a\"b/", "it holds '\"'"),
-        ("http://user@host/", "is not an absolute http(s) URL"),
+        (
+            "http://user@host/",
+            "is not a full web address starting with https://",
+        ),
     ] {
         let site = Site::copy_of("minimal");
         let before = site.built().snapshot();
@@ -420,6 +429,6 @@ fn an_interpretation_language_that_is_not_a_language_code_is_an_error_at_its_lin
         &site,
         &before,
         "content/event.yaml:5:22",
-        "is not a valid BCP 47 language code",
+        "is not a language code (such as en, fr, ar or pt-BR)",
     );
 }

@@ -212,6 +212,10 @@ fn a_bad_edit_keeps_the_last_good_page_and_names_the_file_and_line_until_it_is_f
             .contains(&format!(r#""file":"{file}","line":{line}"#)),
         "a page loaded while the error stands shows the overlay at once"
     );
+    assert!(
+        during.text().contains(r#""built":true"#),
+        "the overlay says the last good build is under it"
+    );
 
     let fixed = Instant::now();
     site.edit(file, "end: \"08:00\"", "end: \"09:45\"");
@@ -236,6 +240,10 @@ fn the_first_build_failing_shows_the_errors_until_it_is_fixed() {
     assert!(page
         .text()
         .contains(r#""file":"content/event.yaml","line":"#));
+    assert!(
+        page.text().contains(r#""built":false"#),
+        "the overlay does not speak of a last good build when there is none"
+    );
     server.wait_for_stderr("error: content/event.yaml:");
 
     let fixed = Instant::now();

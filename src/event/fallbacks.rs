@@ -48,13 +48,20 @@ impl<'a> Fallbacks<'a> {
             return;
         }
         let shown = text.get(default, default).lang.unwrap_or(default);
+        // The key, not its path (`days.0.sessions.2.title`): the place gives the line.
+        let key = path.rsplit('.').next().unwrap_or(path);
         self.warnings.push(Warning {
             place: file.place(path),
             message: format!(
-                "missing translation: `{path}` has no {} version; the {shown} text is shown",
+                "missing translation: `{key}` has no {} version; the {shown} text is shown",
                 missing.join(", ")
             ),
         });
+    }
+
+    /// The code of the site's default language.
+    pub(super) fn default_language(&self) -> &str {
+        &self.languages[0]
     }
 
     /// Warns of something else worked around: a Markdown file missing in a language, a

@@ -240,7 +240,7 @@ pub(super) fn assemble(
                     fallbacks.check(text, file, &format!("{path}.{field}"));
                 }
             }
-            let mut people = |ids: &[String], field: &'static str, role: Role| -> Vec<usize> {
+            let mut people = |ids: &[String], field: &'static str| -> Vec<usize> {
                 let mut listed: Vec<usize> = Vec::new();
                 ids.iter()
                     .enumerate()
@@ -263,10 +263,12 @@ pub(super) fn assemble(
                                 file.place(&format!("{path}.{field}.{i}")),
                                 Problem::UnknownSpeaker {
                                     id: speaker.clone(),
-                                    field: match role {
-                                        Role::Moderator => "moderator",
-                                        Role::Speaker => "speaker",
-                                    },
+                                    suggestion: speakers.closest(speaker),
+                                    file: format!(
+                                        "content/speakers/{}.{}.md",
+                                        speaker.trim(),
+                                        fallbacks.default_language()
+                                    ),
                                 },
                             );
                         }
@@ -274,8 +276,8 @@ pub(super) fn assemble(
                     })
                     .collect()
             };
-            let moderators = people(&raw.moderators, "moderators", Role::Moderator);
-            let speaker_ids = people(&raw.speakers, "speakers", Role::Speaker);
+            let moderators = people(&raw.moderators, "moderators");
+            let speaker_ids = people(&raw.speakers, "speakers");
             if let Some(start) = start {
                 sessions.push(Session {
                     id,

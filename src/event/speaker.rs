@@ -10,7 +10,7 @@ use super::photo::StaticFiles;
 use crate::config::Config;
 use crate::content::files::MarkdownFile;
 use crate::content::SpeakerMatter;
-use crate::diagnostics::{Errors, Place, Problem};
+use crate::diagnostics::{self, Errors, Place, Problem};
 use crate::text::Text;
 
 /// A person of the programme.
@@ -79,6 +79,12 @@ impl Speakers {
     /// The index of the speaker with this id.
     pub(super) fn find(&self, id: &str) -> Option<usize> {
         self.by_id.get(id.trim()).copied()
+    }
+
+    /// The id of the speaker whose id is closest to `id`, when it is close enough to be a
+    /// typo of it.
+    pub(super) fn closest(&self, id: &str) -> Option<String> {
+        diagnostics::closest(id.trim(), self.by_id.keys().map(String::as_str)).map(str::to_string)
     }
 }
 

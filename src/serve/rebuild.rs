@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::state::{Reported, State};
-use crate::diagnostics::{describe, Warning};
+use crate::diagnostics::{counted, describe, Warning};
 use crate::output::Output;
 use crate::pipeline::{self, Cache, Options};
 
@@ -92,8 +92,8 @@ impl Builder {
                     eprint!("{}", describe(error, &self.root));
                 }
                 eprintln!(
-                    "{} error(s) ({}); {}",
-                    errors.0.len(),
+                    "{} ({}); {}",
+                    counted(errors.0.len(), "error"),
                     what_changed(&self.root, changes),
                     if current.output.is_empty() {
                         "nothing to serve until they are fixed"

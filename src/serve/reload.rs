@@ -46,8 +46,11 @@ const SCRIPT: &str = r#"(() => {
     box.setAttribute("role", "alert");
     box.lang = "en";
     box.dir = "ltr";
+    // Over the last good build, a glimpse of it shows through; with none, only the errors.
     box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-      "background:rgba(24,24,27,.94);color:#f4f4f5;padding:2rem;text-align:left;" +
+      `background:rgba(24,24,27,${served.built ? ".94" : "1"});color:#f4f4f5;` +
+      "padding:clamp(1rem,5vw,2rem);" +
+      "text-align:left;" +
       "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
     const element = (tag, text, css) => {
       const e = document.createElement(tag);
@@ -59,16 +62,32 @@ const SCRIPT: &str = r#"(() => {
       "border:0;color:inherit;cursor:pointer");
     close.setAttribute("aria-label", "Hide");
     close.onclick = () => box.remove();
-    box.append(close, element("h2", errors.length === 1 ? "The last edit has an error"
-      : `The last edit has ${errors.length} errors`,
+    const what = errors.length === 1 ? "an error" : `${errors.length} errors`;
+    box.append(close, element("h2", served.built ? `The last edit has ${what}`
+      : `The site has ${what}`,
       "font:bold 20px system-ui,sans-serif;margin:0 0 .5rem;color:#fca5a5"),
-      element("p", "Below is the last good build. Fix the file and save it: " +
-        "the page reloads by itself.", "font:15px system-ui,sans-serif;margin:0 0 1.5rem"));
+      element("p", (served.built ? "Below is the last good build. "
+        : "It has not built yet, so there is no page to show. ") +
+        "Fix the file and save it: the page reloads by itself.",
+        "font:15px system-ui,sans-serif;margin:0 0 1.5rem"));
+    // The message and the fix wrap; the line of the file does not, so that the caret stays
+    // under its column: a narrow screen scrolls it sideways.
     for (const error of errors) {
-      const where = error.line ? `${error.file}, line ${error.line}` : error.file;
-      box.append(element("h3", where, "font:bold 16px system-ui,sans-serif;margin:1rem 0 .25rem"),
-        element("pre", error.text, "white-space:pre-wrap;margin:0;padding:1rem;" +
-          "background:#000;border-radius:4px;overflow:auto"));
+      const where = !error.line ? error.file : error.column
+        ? `${error.file}, line ${error.line}, column ${error.column}`
+        : `${error.file}, line ${error.line}`;
+      box.append(element("h3", where, "font:bold 16px system-ui,sans-serif;margin:1rem 0 .25rem;" +
+        "overflow-wrap:anywhere"), element("p", error.message, "margin:0 0 .5rem;" +
+        "overflow-wrap:anywhere"));
+      if (error.source) {
+        box.append(element("pre", error.source, "white-space:pre;overflow-x:auto;margin:0;" +
+          "padding:.75rem 1rem;background:#000;border-radius:4px;max-width:100%;" +
+          "box-sizing:border-box"));
+      }
+      if (error.help) {
+        box.append(element("p", "help: " + error.help, "margin:.5rem 0 0;color:#86efac;" +
+          "overflow-wrap:anywhere"));
+      }
     }
     document.body.append(box);
   };
@@ -104,6 +123,8 @@ const SCRIPT: &str = r#"(() => {
 #[derive(Serialize)]
 struct Served<'a> {
     version: &'a str,
+    /// Whether a good build is served under the overlay.
+    built: bool,
     errors: &'a [Reported],
 }
 
@@ -112,10 +133,11 @@ struct Served<'a> {
 fn json(current: &Current) -> String {
     let served = Served {
         version: &current.version,
+        built: !current.output.is_empty(),
         errors: &current.errors,
     };
     serde_json::to_string(&served)
-        .unwrap_or_else(|_| r#"{"version":"","errors":[]}"#.to_string())
+        .unwrap_or_else(|_| r#"{"version":"","built":false,"errors":[]}"#.to_string())
         .replace('<', "\\u003c")
 }
 

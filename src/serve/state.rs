@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use tokio::sync::watch;
 
-use crate::diagnostics::{describe, Errors};
+use crate::diagnostics::{Description, Errors};
 use crate::output::Output;
 
 /// What the server serves right now.
@@ -36,8 +36,10 @@ pub(super) struct Reported {
     pub(super) column: Option<usize>,
     /// What is wrong.
     pub(super) message: String,
-    /// The error as the terminal shows it: the place, the line of the file and the fix.
-    pub(super) text: String,
+    /// The line of the file with a caret under the column, as the terminal shows it.
+    pub(super) source: Option<String>,
+    /// How to fix it.
+    pub(super) help: Option<String>,
 }
 
 impl Reported {
@@ -46,12 +48,16 @@ impl Reported {
         errors
             .0
             .iter()
-            .map(|error| Reported {
-                file: error.place.file.display().to_string().replace('\\', "/"),
-                line: error.place.line(),
-                column: error.place.position.map(|(_, column)| column),
-                message: error.problem.to_string(),
-                text: describe(error, root),
+            .map(|error| {
+                let description = Description::of(error, root);
+                Reported {
+                    file: error.place.file.display().to_string().replace('\\', "/"),
+                    line: error.place.line(),
+                    column: error.place.position.map(|(_, column)| column),
+                    message: description.message,
+                    source: description.source,
+                    help: description.help,
+                }
             })
             .collect()
     }
