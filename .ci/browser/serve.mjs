@@ -1,0 +1,43 @@
+// A read-only HTTP server on 127.0.0.1 for the built sites, shared by check.mjs and
+// lighthouse.mjs: `/NAME/...` is ROOT/NAME/..., and a folder's index.html is served for it.
+
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".woff2": "font/woff2",
+  ".json": "application/json",
+  ".xml": "application/xml",
+  ".ics": "text/calendar; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** Serves `root`; `mounts` maps a first path segment to another folder (`large` → DIR). */
+export async function serve(root, mounts = {}) {
+  const server = createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url, "http://127.0.0.1");
+      const pathname = decodeURIComponent(url.pathname);
+      const [, first, ...rest] = pathname.split("/");
+      const base = mounts[first] ?? root;
+      let file = mounts[first] ? path.join(base, ...rest) : path.join(root, pathname);
+      if (!file.startsWith(base)) throw new Error("outside");
+      if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
+      const body = await readFile(file);
+      response.writeHead(200, {
+        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { "content-type": "text/plain" });
+      response.end("not found");
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}
