@@ -1,9 +1,12 @@
 // A read-only HTTP server on 127.0.0.1 for the built sites, shared by check.mjs and
 // lighthouse.mjs: `/NAME/...` is ROOT/NAME/..., and a folder's index.html is served for it.
+// Text is gzipped for a browser that accepts it, as every static host does: Lighthouse
+// measures what a reader would download.
 
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -28,10 +31,16 @@ export async function serve(root, mounts = {}) {
       let file = mounts[first] ? path.join(base, ...rest) : path.join(root, pathname);
       if (!file.startsWith(base)) throw new Error("outside");
       if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
-      const body = await readFile(file);
-      response.writeHead(200, {
-        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
-      });
+      let body = await readFile(file);
+      const type = TYPES[path.extname(file)] ?? "application/octet-stream";
+      const headers = { "content-type": type };
+      const text = /^text\/|^application\/(json|xml)|^image\/svg/.test(type);
+      if (text && /\bgzip\b/.test(request.headers["accept-encoding"] ?? "")) {
+        body = gzipSync(body);
+        headers["content-encoding"] = "gzip";
+        headers.vary = "accept-encoding";
+      }
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       response.writeHead(404, { "content-type": "text/plain" });
