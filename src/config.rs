@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use icu_locale_core::Locale;
 use serde::Deserialize;
 
-use crate::content::yaml::{self, Locator};
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::links;
+use crate::yaml::{self, Locator};
 
 /// The name of the configuration file at the root of a site.
-pub const CONFIG_FILE: &str = "site-config.yaml";
+pub(crate) const CONFIG_FILE: &str = "site-config.yaml";
 
 /// Writing direction of a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -24,7 +24,7 @@ pub enum Direction {
 
 impl Direction {
     /// The value of an HTML `dir` attribute.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Direction::Ltr => "ltr",
             Direction::Rtl => "rtl",
@@ -33,7 +33,7 @@ impl Direction {
 
     /// The direction of a language code when none is given: right to left for the scripts
     /// that are written so (as mdBook's `realized_text_direction`).
-    pub fn of(locale: &Locale) -> Direction {
+    pub(crate) fn of(locale: &Locale) -> Direction {
         const RTL: [&str; 10] = ["ar", "fa", "ur", "he", "ps", "sd", "ug", "yi", "dv", "ckb"];
         let script = locale.id.script.map(|s| s.to_string());
         match script.as_deref() {
@@ -58,11 +58,64 @@ pub struct Language {
     pub locale: Locale,
 }
 
+/// Where the site is published: an absolute http(s) URL of a folder, ending with `/`, parsed
+/// once here so that every part of the build takes its host or its path from one place.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BaseUrl {
+    url: String,
+    /// Where the host starts, after `://`.
+    host: usize,
+    /// Where the path starts, at the `/` after the host.
+    path: usize,
+}
+
+impl BaseUrl {
+    /// Checks and normalises a base URL (see [`normalise_base_url`]).
+    pub(crate) fn parse(url: &str) -> Result<BaseUrl, Problem> {
+        let url = normalise_base_url(url)?;
+        let host = url.find("://").map_or(0, |at| at + 3);
+        let path = url[host..].find('/').map_or(url.len(), |at| host + at);
+        Ok(BaseUrl { url, host, path })
+    }
+
+    /// The whole URL: `https://pesnet.example.org/meeting-4/`.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL without its scheme: `pesnet.example.org/meeting-4/`.
+    pub(crate) fn without_scheme(&self) -> &str {
+        &self.url[self.host..]
+    }
+
+    /// The host, with its port if it has one: `pesnet.example.org`.
+    pub(crate) fn host(&self) -> &str {
+        &self.url[self.host..self.path]
+    }
+
+    /// The path, from the `/` after the host to the final `/`: `/meeting-4/`.
+    pub(crate) fn path(&self) -> &str {
+        &self.url[self.path..]
+    }
+}
+
+impl std::fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.url)
+    }
+}
+
+impl serde::Serialize for BaseUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.url)
+    }
+}
+
 /// The site's configuration.
 #[derive(Debug, Clone, Hash)]
 pub struct Config {
-    /// Where the site is published, always ending with `/`.
-    pub base_url: String,
+    /// Where the site is published.
+    pub base_url: BaseUrl,
     /// The languages, in the order of the language switcher; the default one first.
     pub languages: Vec<Language>,
     /// The theme's name.
@@ -77,18 +130,18 @@ pub struct Config {
 
 impl Config {
     /// The default language.
-    pub fn default_language(&self) -> &Language {
+    pub(crate) fn default_language(&self) -> &Language {
         &self.languages[0]
     }
 
     /// The language with this code, if the site has it.
-    pub fn language(&self, code: &str) -> Option<&Language> {
+    pub(crate) fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
     }
 
     /// The base URL with another address in place of the configured one (`--base-url`).
     pub fn with_base_url(mut self, base_url: &str) -> Result<Config, Errors> {
-        self.base_url = normalise_base_url(base_url)
+        self.base_url = BaseUrl::parse(base_url)
             .map_err(|problem| Error::new(Place::file("--base-url"), problem))?;
         Ok(self)
     }
@@ -105,15 +158,19 @@ impl Config {
     /// Reads and checks `site-config.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Errors> {
         let file = PathBuf::from(CONFIG_FILE);
-        crate::content::files::check_inside_site(root, &file)?;
+        yaml::check_inside_site(root, &file)?;
         let text = yaml::read_text(root, &file)?;
         let (raw, locator): (ConfigFile, Locator) = yaml::parse_located(&text, &file, 0)?;
         let at = |path: &str| locator.place(&file, path);
         let mut errors = Errors::default();
 
-        let base_url = normalise_base_url(&raw.base_url).unwrap_or_else(|problem| {
+        let base_url = BaseUrl::parse(&raw.base_url).unwrap_or_else(|problem| {
             errors.push(at("base_url"), problem);
-            String::new()
+            BaseUrl {
+                url: String::new(),
+                host: 0,
+                path: 0,
+            }
         });
         if raw.languages.is_empty() {
             errors.push(at("languages"), Problem::NoLanguages);

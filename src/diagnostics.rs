@@ -16,7 +16,7 @@ pub struct Place {
 
 impl Place {
     /// The whole file, with no line.
-    pub fn file(file: impl Into<PathBuf>) -> Place {
+    pub(crate) fn file(file: impl Into<PathBuf>) -> Place {
         Place {
             file: file.into(),
             position: None,
@@ -24,7 +24,7 @@ impl Place {
     }
 
     /// A line and column of a file.
-    pub fn at(file: impl Into<PathBuf>, line: usize, column: usize) -> Place {
+    pub(crate) fn at(file: impl Into<PathBuf>, line: usize, column: usize) -> Place {
         Place {
             file: file.into(),
             position: Some((line, column)),
@@ -141,7 +141,11 @@ pub enum Problem {
     #[error("no speaker `{id}` (the {field} names a speaker with no file content/speakers/{id}.LANG.md)")]
     UnknownSpeaker { id: String, field: &'static str },
     #[error("`{kind}` is not a session kind")]
-    UnknownKind { kind: String },
+    UnknownKind {
+        kind: String,
+        /// Every kind there is, listed in the fix.
+        kinds: Vec<&'static str>,
+    },
     #[error("session `{id}` overlaps session `{other}` ({other_time}){location}")]
     Overlap {
         id: String,
@@ -176,7 +180,7 @@ pub enum Problem {
 
 impl Problem {
     /// How an editor fixes it, when there is more to say than the message.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         Some(match self {
             Problem::UnknownKey {
                 suggestion: Some(s),
@@ -195,10 +199,7 @@ impl Problem {
             Problem::TimeSkipped { from, to, .. } => {
                 format!("write the time the clocks really show: before {from}, or {to} or later")
             }
-            Problem::UnknownKind { .. } => {
-                "use one of: registration, ceremony, session, panel, roundtable, break, meal, social"
-                    .into()
-            }
+            Problem::UnknownKind { kinds, .. } => format!("use one of: {}", kinds.join(", ")),
             Problem::UnknownSpeaker { id, .. } => format!(
                 "check the spelling of the id, or create content/speakers/{id}.LANG.md"
             ),
@@ -294,7 +295,7 @@ pub struct Error {
 
 impl Error {
     /// An error at a place.
-    pub fn new(place: Place, problem: Problem) -> Error {
+    pub(crate) fn new(place: Place, problem: Problem) -> Error {
         Error {
             place,
             problem: Box::new(problem),
@@ -325,12 +326,12 @@ pub struct Errors(pub Vec<Error>);
 
 impl Errors {
     /// Adds one error.
-    pub fn push(&mut self, place: Place, problem: Problem) {
+    pub(crate) fn push(&mut self, place: Place, problem: Problem) {
         self.0.push(Error::new(place, problem));
     }
 
     /// Ok when nothing was found, else every error in file order.
-    pub fn into_result(mut self) -> Result<(), Errors> {
+    pub(crate) fn into_result(mut self) -> Result<(), Errors> {
         if self.0.is_empty() {
             Ok(())
         } else {

@@ -29,7 +29,7 @@ const LINK_SCHEMES: &[&str] = &[
 ];
 
 /// Whether a Markdown link to `url` may be published as a link.
-pub fn is_safe_link(url: &str) -> bool {
+pub(crate) fn is_safe_link(url: &str) -> bool {
     scheme(url).is_none_or(|s| LINK_SCHEMES.contains(&s.as_str()))
 }
 
@@ -76,7 +76,7 @@ pub fn invalid_character(url: &str) -> Option<char> {
 /// A relative file path as a URL path: every byte but letters, digits, `-._~` and the `/`
 /// between folders percent-encoded, so that a file named `a b#1.jpg` is found at
 /// `a%20b%231.jpg` rather than cut at its `#`.
-pub fn encode_path(path: &str) -> String {
+pub(crate) fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {

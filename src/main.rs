@@ -28,6 +28,9 @@ struct Cli {
     /// The site's folder (the one with site-config.yaml).
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
+    /// Print how long each stage of a build takes, on standard error.
+    #[arg(long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
             let options = Options {
                 base_url,
                 timestamp,
+                verbose: cli.verbose,
             };
             build(&cli.root, output, force, &options)
         }
@@ -123,6 +127,7 @@ fn main() -> ExitCode {
             let options = Options {
                 base_url,
                 timestamp,
+                verbose: cli.verbose,
             };
             check(&cli.root, strict, &options)
         }
@@ -134,6 +139,7 @@ fn main() -> ExitCode {
         } => {
             let options = Options {
                 timestamp,
+                verbose: cli.verbose,
                 ..Default::default()
             };
             serve(&cli.root, options, &Listen { bind, port })
@@ -283,8 +289,14 @@ fn serve_built(
         Err(errors) => return report(root, &errors),
     };
     let folder = output.unwrap_or_else(|| root.join(&config.output_dir));
-    let base_url = base_url.unwrap_or(config.base_url);
-    let Err(error) = majlis::serve::serve_built(&folder, &base_url, listen);
+    let config = match base_url {
+        Some(url) => match config.with_base_url(&url) {
+            Ok(config) => config,
+            Err(errors) => return report(root, &errors),
+        },
+        None => config,
+    };
+    let Err(error) = majlis::serve::serve_built(&folder, &config.base_url, listen);
     eprintln!("error: {error}");
     ExitCode::FAILURE
 }

@@ -28,8 +28,8 @@ fn root(site: &str) -> PathBuf {
 
 fn build_at(root: &Path, timestamp: Option<DateTime<Utc>>) -> Output {
     let options = Options {
-        base_url: None,
         timestamp,
+        ..Options::default()
     };
     match majlis::build(root, &options) {
         Ok(built) => built.output,

@@ -949,3 +949,32 @@ fn two_builds_of_the_same_files_are_byte_identical() {
     assert!(first.len() > 100, "every page, feed and asset");
     assert!(first == second, "two builds differ");
 }
+
+#[test]
+fn verbose_prints_how_long_each_stage_of_a_build_took() {
+    let site = Site::copy_of("minimal");
+    let out = site.out();
+    let run = majlis(
+        &site.root(),
+        &["--verbose", "build", "--output", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for stage in [
+        "read the configuration",
+        "read the content",
+        "checked the event",
+        "loaded the theme",
+        "rendered the site",
+        "put the output in place",
+    ] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with(&format!("{stage}: ")) && l.ends_with(" ms")),
+            "no time for `{stage}`:\n{}",
+            run.stderr
+        );
+    }
+    let quiet = site.build();
+    assert!(!quiet.stderr.contains(" ms"), "{}", quiet.stderr);
+}

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
 
-use majlis::content::{frontmatter, yaml, EventFile, PageMatter, ProgrammeFile, SpeakerMatter};
+use majlis::content::{frontmatter, EventFile, PageMatter, ProgrammeFile, SpeakerMatter};
 use majlis::diagnostics::Error;
+use majlis::yaml;
 
 #[path = "../../tests/common/dom.rs"]
 mod dom;

@@ -1,5 +1,6 @@
 //! Finding and reading the content files of a site.
 
+use std::any::Any;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -10,16 +11,20 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
+use super::format::{PageMatter, SpeakerMatter};
 use super::frontmatter;
-use super::yaml::{self, Locator};
-use super::{Located, PageMatter, SpeakerMatter};
-use crate::cache::{Cache, Digest};
 use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem, Warning};
+use crate::memo::{Digest, Memo};
+use crate::yaml::{self, check_inside_site, Located, Locator};
+
+/// Content files an earlier build parsed (in `serve`), by path, bytes and kind, or by the
+/// status of a file that settled: the parsed value of any type, with its warnings.
+pub(crate) type ParsedFiles = Memo<Arc<dyn Any + Send + Sync>>;
 
 /// A Markdown file of one language, with its front matter parsed.
 #[derive(Debug)]
-pub struct MarkdownFile<T> {
+pub(crate) struct MarkdownFile<T> {
     /// The file, relative to the site's root.
     pub file: PathBuf,
     /// The part of the file name before the language: a speaker id or a page name.
@@ -36,13 +41,13 @@ pub struct MarkdownFile<T> {
 
 impl<T> MarkdownFile<T> {
     /// The place of a front-matter value.
-    pub fn place(&self, path: &str) -> Place {
+    pub(crate) fn place(&self, path: &str) -> Place {
         self.locator.place(&self.file, path)
     }
 }
 
 /// Front matter of a kind of Markdown file, and the keys it knows.
-pub trait FrontMatter: DeserializeOwned {
+pub(crate) trait FrontMatter: DeserializeOwned {
     /// The keys the content model defines; others are reported as warnings.
     const KEYS: &'static [&'static str];
 }
@@ -56,10 +61,10 @@ impl FrontMatter for PageMatter {
 }
 
 /// Reads and parses one YAML file.
-pub fn load_yaml<T: DeserializeOwned + Send + Sync + 'static>(
+pub(crate) fn load_yaml<T: DeserializeOwned + Send + Sync + 'static>(
     root: &Path,
     file: &Path,
-    cache: &Cache,
+    cache: &ParsedFiles,
 ) -> Result<Arc<Located<T>>, Error> {
     check_inside_site(root, file)?;
     parse_cached(root, file, &[], cache, |text| {
@@ -87,13 +92,13 @@ fn parse_cached<T: Send + Sync + 'static>(
     root: &Path,
     file: &Path,
     extra: &[&str],
-    cache: &Cache,
+    cache: &ParsedFiles,
     parse: impl FnOnce(String) -> Result<(T, Vec<Warning>), Error>,
 ) -> Result<(Arc<T>, Vec<Warning>), Error> {
     let unreadable =
         |e: std::io::Error| Error::new(Place::file(file), Problem::Unreadable(e.to_string()));
     let path = root.join(file);
-    if !cache.files.enabled() {
+    if !cache.enabled() {
         let bytes = std::fs::read(&path).map_err(unreadable)?;
         return parse(yaml::decode(bytes, file)?)
             .map(|(value, warnings)| (Arc::new(value), warnings));
@@ -109,7 +114,7 @@ fn parse_cached<T: Send + Sync + 'static>(
         }
         digest.finish()
     };
-    let cached = |key| cache.files.get(key)?.downcast::<Parsed<T>>().ok();
+    let cached = |key| cache.get(key)?.downcast::<Parsed<T>>().ok();
     let status = settled_status(&path).map(|status| key("file status", &status));
     let parsed = match status.and_then(cached) {
         Some(parsed) => parsed,
@@ -121,12 +126,12 @@ fn parse_cached<T: Send + Sync + 'static>(
                 None => {
                     let (value, warnings) = parse(yaml::decode(bytes, file)?)?;
                     let parsed = Arc::new((Arc::new(value), warnings));
-                    cache.files.insert(content, parsed.clone());
+                    cache.insert(content, parsed.clone());
                     parsed
                 }
             };
             if let Some(status) = status {
-                cache.files.insert(status, parsed.clone());
+                cache.insert(status, parsed.clone());
             }
             parsed
         }
@@ -180,11 +185,11 @@ type Parsed<T> = (Arc<T>, Vec<Warning>);
 
 /// Reads every `NAME.LANG.md` of a content folder (a missing folder has none), on every
 /// core.
-pub fn load_markdown<T: FrontMatter + Send + Sync + 'static>(
+pub(crate) fn load_markdown<T: FrontMatter + Send + Sync + 'static>(
     root: &Path,
     folder: &str,
     config: &Config,
-    cache: &Cache,
+    cache: &ParsedFiles,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Arc<MarkdownFile<T>>>, Errors> {
     let mut errors = Errors::default();
@@ -239,7 +244,7 @@ fn read_markdown<T: FrontMatter + Send + Sync + 'static>(
     file: &Path,
     name: String,
     lang: String,
-    cache: &Cache,
+    cache: &ParsedFiles,
 ) -> Result<Parsed<MarkdownFile<T>>, Error> {
     let extra = [name.clone(), lang.clone()];
     parse_cached(root, file, &[&extra[0], &extra[1]], cache, |text| {
@@ -271,10 +276,10 @@ fn read_markdown<T: FrontMatter + Send + Sync + 'static>(
 }
 
 /// `content/i18n/LANG.yaml`: flat maps of interface strings.
-pub fn load_strings(
+pub(crate) fn load_strings(
     root: &Path,
     config: &Config,
-    cache: &Cache,
+    cache: &ParsedFiles,
     warnings: &mut Vec<Warning>,
 ) -> Result<BTreeMap<String, BTreeMap<String, String>>, Errors> {
     let mut errors = Errors::default();
@@ -308,7 +313,7 @@ pub fn load_strings(
 
 /// Every file under `content/static/`, relative to it, in a stable order (see
 /// [`list_published_tree`]).
-pub fn list_statics(root: &Path) -> Result<Vec<PathBuf>, Errors> {
+pub(crate) fn list_statics(root: &Path) -> Result<Vec<PathBuf>, Errors> {
     list_published_tree(root, Path::new("content/static"))
 }
 
@@ -319,7 +324,7 @@ pub fn list_statics(root: &Path) -> Result<Vec<PathBuf>, Errors> {
 /// there are not the site's to publish (`/etc/shadow`, a `.git/` folder). Hidden folders
 /// are skipped, but `.well-known/` (RFC 8615), and so are editors' temporary and hidden
 /// files.
-pub fn list_published_tree(root: &Path, folder: &Path) -> Result<Vec<PathBuf>, Errors> {
+pub(crate) fn list_published_tree(root: &Path, folder: &Path) -> Result<Vec<PathBuf>, Errors> {
     let top = root.join(folder);
     let mut errors = Errors::default();
     let mut files = Vec::new();
@@ -366,37 +371,11 @@ pub fn list_published_tree(root: &Path, folder: &Path) -> Result<Vec<PathBuf>, E
     Ok(files)
 }
 
-/// Refuses a file of the site at `root` (`file`, relative to it) that is, once symbolic
-/// links are followed, outside the site or hidden in it (a hidden file, or in a hidden
-/// folder but `.well-known/`). A file that does not exist is left to whoever reads it to
-/// report.
-pub fn check_inside_site(root: &Path, file: &Path) -> Result<(), Error> {
-    let (Ok(site), Ok(real)) = (
-        std::fs::canonicalize(root),
-        std::fs::canonicalize(root.join(file)),
-    ) else {
-        return Ok(());
-    };
-    let Ok(inside) = real.strip_prefix(&site) else {
-        let problem = Problem::LinkOutsideSite(real.display().to_string());
-        return Err(Error::new(Place::file(file), problem));
-    };
-    let hidden = inside.components().any(|part| {
-        let name = part.as_os_str().to_string_lossy();
-        name.starts_with('.') && name != ".well-known"
-    });
-    if hidden {
-        let problem = Problem::LinkToHidden(inside.display().to_string());
-        return Err(Error::new(Place::file(file), problem));
-    }
-    Ok(())
-}
-
 /// When the files that the calendar feeds are made from last changed: the site's
 /// configuration, the event and its programme, and the interface strings (which name the
 /// kinds of session). A speaker's biography, a page or the theme's style edited leaves
 /// every feed as it was.
-pub fn programme_last_modified(root: &Path) -> Option<SystemTime> {
+pub(crate) fn programme_last_modified(root: &Path) -> Option<SystemTime> {
     let files = [
         "site-config.yaml",
         "content/event.yaml",
@@ -458,7 +437,7 @@ fn list_folder(root: &Path, folder: &Path, errors: &mut Errors) -> Vec<PathBuf> 
 }
 
 /// Editors' backups and swap files, and hidden files, which are never content.
-pub fn is_temporary(path: &Path) -> bool {
+pub(crate) fn is_temporary(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())

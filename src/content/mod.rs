@@ -2,44 +2,25 @@
 //! speakers' and pages' Markdown, interface-string overrides and static files. Nothing here
 //! checks how they fit together: that is [`crate::event`].
 
-pub mod files;
+pub(crate) mod files;
+mod format;
 pub mod frontmatter;
-pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Deserialize;
-
-use crate::cache::Cache;
 use crate::config::Config;
-use crate::diagnostics::{Errors, Place, Warning};
-use crate::text::Text;
-use files::MarkdownFile;
-use yaml::Locator;
-
-/// A parsed YAML file with the places of its values.
-#[derive(Debug)]
-pub struct Located<T> {
-    /// The file, relative to the site's root.
-    pub file: PathBuf,
-    /// Its content.
-    pub value: T,
-    /// Where each value is.
-    pub locator: Locator,
-}
-
-impl<T> Located<T> {
-    /// The place of the value at `path` (`days.0.sessions.1.end`).
-    pub fn place(&self, path: &str) -> Place {
-        self.locator.place(&self.file, path)
-    }
-}
+use crate::diagnostics::{Errors, Warning};
+use crate::yaml::Located;
+use files::{MarkdownFile, ParsedFiles};
+pub use format::{
+    DayEntry, EventFile, OrganiserEntry, PageMatter, ProgrammeFile, SessionEntry, SpeakerMatter,
+};
 
 /// Everything an editor wrote, parsed but not yet checked as a whole.
 #[derive(Debug)]
-pub struct Content {
+pub(crate) struct Content {
     /// `content/event.yaml`.
     pub event: Arc<Located<EventFile>>,
     /// `content/programme.yaml`.
@@ -60,8 +41,12 @@ pub struct Content {
 
 impl Content {
     /// Reads every content file of the site at `root`, reporting every error at once. Files
-    /// whose bytes `cache` has seen are not parsed again.
-    pub fn load(root: &Path, config: &Config, cache: &Cache) -> Result<Content, Errors> {
+    /// whose bytes an earlier build parsed (`cache`) are not parsed again.
+    pub(crate) fn load(
+        root: &Path,
+        config: &Config,
+        cache: &ParsedFiles,
+    ) -> Result<Content, Errors> {
         let mut errors = Errors::default();
         let mut warnings = Vec::new();
         // The programme is the largest file by far: it is parsed while the speakers' files
@@ -119,98 +104,4 @@ impl Content {
 /// The value, or `None` with its errors added to `errors`.
 fn keep<T>(result: Result<T, Errors>, errors: &mut Errors) -> Option<T> {
     result.map_err(|e| errors.0.extend(e.0)).ok()
-}
-
-/// `content/event.yaml` as written.
-// The fields are the keys of the file, documented in the README's format reference.
-#[allow(missing_docs)]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EventFile {
-    pub name: Text,
-    pub short_name: Option<Text>,
-    pub description: Option<Text>,
-    pub timezone: String,
-    pub start_date: String,
-    pub end_date: String,
-    pub venue: Option<Text>,
-    #[serde(default)]
-    pub organisers: Vec<OrganiserEntry>,
-    #[serde(default)]
-    pub interpretation: Vec<String>,
-}
-
-/// One organiser in `event.yaml`.
-// The fields are the keys of the file, documented in the README's format reference.
-#[allow(missing_docs)]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OrganiserEntry {
-    pub name: Text,
-    pub role: Option<Text>,
-    pub url: Option<String>,
-}
-
-/// `content/programme.yaml` as written.
-// The fields are the keys of the file, documented in the README's format reference.
-#[allow(missing_docs)]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProgrammeFile {
-    pub days: Vec<DayEntry>,
-}
-
-/// One day of the programme as written.
-// The fields are the keys of the file, documented in the README's format reference.
-#[allow(missing_docs)]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DayEntry {
-    pub date: String,
-    pub title: Option<Text>,
-    #[serde(default)]
-    pub sessions: Vec<SessionEntry>,
-}
-
-/// One session as written.
-// The fields are the keys of the file, documented in the README's format reference.
-#[allow(missing_docs)]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionEntry {
-    pub id: String,
-    pub start: String,
-    pub end: Option<String>,
-    pub kind: String,
-    pub title: Text,
-    pub description: Option<Text>,
-    #[serde(default)]
-    pub moderators: Vec<String>,
-    #[serde(default)]
-    pub speakers: Vec<String>,
-    pub location: Option<Text>,
-    #[serde(default)]
-    pub cancelled: bool,
-}
-
-/// The front matter of `content/speakers/ID.LANG.md`.
-// The fields are the keys of the file, documented in the README's format reference.
-#[allow(missing_docs)]
-#[derive(Debug, Deserialize)]
-pub struct SpeakerMatter {
-    pub name: String,
-    pub honorific: Option<String>,
-    pub role: Option<String>,
-    pub organisation: Option<String>,
-    pub photo: Option<String>,
-}
-
-/// The front matter of `content/pages/NAME.LANG.md`.
-// The fields are the keys of the file, documented in the README's format reference.
-#[allow(missing_docs)]
-#[derive(Debug, Deserialize)]
-pub struct PageMatter {
-    pub title: String,
-    pub menu: Option<i64>,
-    pub slug: Option<String>,
 }

@@ -11,7 +11,7 @@ const SEARCH: Duration = Duration::hours(26);
 
 /// What a wall-clock time is in a zone.
 #[derive(Debug, PartialEq, Eq)]
-pub enum WallTime {
+pub(super) enum WallTime {
     /// It names one instant.
     Once,
     /// The clocks skip it: they go from `from` straight to `to` (02:00 to 03:00).
@@ -31,7 +31,7 @@ pub enum WallTime {
 }
 
 /// Whether `local` exists in `zone`, once or twice.
-pub fn wall_time(zone: Tz, local: NaiveDateTime) -> WallTime {
+pub(super) fn wall_time(zone: Tz, local: NaiveDateTime) -> WallTime {
     let exists = |t: NaiveDateTime| !matches!(zone.from_local_datetime(&t), LocalResult::None);
     match zone.from_local_datetime(&local) {
         LocalResult::Single(_) => WallTime::Once,

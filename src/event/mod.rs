@@ -2,6 +2,7 @@
 //! content model. What comes out of here is valid; rendering never meets a broken reference.
 
 mod clock;
+mod fallbacks;
 mod names;
 mod page;
 mod photo;
@@ -14,23 +15,25 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-pub use page::Page;
+pub(crate) use page::Page;
 use photo::StaticFiles;
-pub use programme::{Day, Kind, Programme, Session};
-pub use speaker::{Appearance, Role, Speaker};
+pub(crate) use programme::{Day, Kind, Programme, Session};
+pub(crate) use speaker::{Role, Speaker};
 
 use crate::config::Config;
-use crate::content::{Content, Located};
-use crate::diagnostics::{Errors, Place, Problem, Warning};
+use crate::content::Content;
+use crate::diagnostics::{Errors, Problem, Warning};
 use crate::links;
 use crate::text::Text;
+use crate::yaml::Located;
+use fallbacks::Fallbacks;
 
 /// The longest event majlis publishes, in days: longer is taken for a mistyped year.
 const MAX_EVENT_DAYS: i64 = 366;
 
 /// The event: what it is, when and where, its programme, speakers and pages.
 #[derive(Debug)]
-pub struct Event {
+pub(crate) struct Event {
     /// Its full name.
     pub name: Text,
     /// A short name, for narrow places.
@@ -63,7 +66,7 @@ pub struct Event {
 
 /// An organiser of the event.
 #[derive(Debug, Hash)]
-pub struct Organiser {
+pub(crate) struct Organiser {
     /// Its name.
     pub name: Text,
     /// What it does for the event.
@@ -75,7 +78,10 @@ pub struct Organiser {
 impl Event {
     /// Links the content together and checks every rule, reporting every error at once;
     /// missing translations come back as warnings.
-    pub fn assemble(config: &Config, content: Content) -> Result<(Event, Vec<Warning>), Errors> {
+    pub(crate) fn assemble(
+        config: &Config,
+        content: Content,
+    ) -> Result<(Event, Vec<Warning>), Errors> {
         let mut errors = Errors::default();
         let mut warnings = content.warnings;
         let event_file = &content.event;
@@ -168,7 +174,7 @@ impl Event {
             &mut fallbacks,
             &mut errors,
         );
-        let speakers = speakers.link(&mut programme);
+        let speakers = programme::link(speakers, &mut programme);
         let pages = page::gather(&content.pages, config, &mut fallbacks, &mut errors);
         errors.into_result()?;
         warnings.sort();
@@ -198,66 +204,11 @@ impl Event {
     }
 
     /// Every session with its day, in programme order.
-    pub fn sessions(&self) -> impl Iterator<Item = (&Day, &Session)> {
+    pub(crate) fn sessions(&self) -> impl Iterator<Item = (&Day, &Session)> {
         self.programme
             .days
             .iter()
             .flat_map(|day| day.sessions.iter().map(move |s| (day, s)))
-    }
-}
-
-/// Reports text that lacks a version in one of the site's languages.
-pub struct Fallbacks<'a> {
-    languages: Vec<String>,
-    warnings: &'a mut Vec<Warning>,
-}
-
-impl<'a> Fallbacks<'a> {
-    fn new(config: &Config, warnings: &'a mut Vec<Warning>) -> Fallbacks<'a> {
-        Fallbacks {
-            languages: config.languages.iter().map(|l| l.code.clone()).collect(),
-            warnings,
-        }
-    }
-
-    /// Warns for each language `text` (at `path` of a YAML file) is missing, and for
-    /// versions in languages the site does not have (often a typo in the code).
-    fn check<T>(&mut self, text: &Text, file: &Located<T>, path: &str) {
-        for code in text
-            .languages()
-            .filter(|c| !self.languages.iter().any(|l| l == c))
-        {
-            self.warnings.push(Warning {
-                place: file.place(&format!("{path}.{code}")),
-                message: format!(
-                    "`{code}` is not a language of the site; this text is never shown"
-                ),
-            });
-        }
-        let default = &self.languages[0];
-        let missing: Vec<&str> = self
-            .languages
-            .iter()
-            .filter(|l| !text.has(l))
-            .map(String::as_str)
-            .collect();
-        if missing.is_empty() {
-            return;
-        }
-        let shown = text.get(default, default).lang.unwrap_or(default);
-        self.warnings.push(Warning {
-            place: file.place(path),
-            message: format!(
-                "missing translation: `{path}` has no {} version; the {shown} text is shown",
-                missing.join(", ")
-            ),
-        });
-    }
-
-    /// Warns of something else worked around: a Markdown file missing in a language, a
-    /// person listed twice.
-    fn warn(&mut self, place: Place, message: String) {
-        self.warnings.push(Warning { place, message });
     }
 }
 

@@ -10,10 +10,10 @@ use crate::diagnostics::{Place, Problem};
 /// The longest id or URL segment, in characters. File systems allow 255 bytes per name, and
 /// a name is also written with `.ics` after it and inside longer folder names while the
 /// site is written; 100 leaves room for all of them, and for an address that still reads.
-pub const MAX_LENGTH: usize = 100;
+pub(super) const MAX_LENGTH: usize = 100;
 
 /// Whether an id can be used as it is in a URL and a file name.
-pub fn is_url_safe(id: &str) -> bool {
+pub(super) fn is_url_safe(id: &str) -> bool {
     !id.is_empty()
         && id
             .chars()
@@ -22,7 +22,7 @@ pub fn is_url_safe(id: &str) -> bool {
 }
 
 /// What is wrong with `name` as an id or URL segment, if anything.
-pub fn check(name: &str) -> Option<Problem> {
+pub(super) fn check(name: &str) -> Option<Problem> {
     if !is_url_safe(name) {
         Some(Problem::UnsafeId(name.to_string()))
     } else if name.len() > MAX_LENGTH {
@@ -38,14 +38,14 @@ pub fn check(name: &str) -> Option<Problem> {
 
 /// The names given so far to paths of one published folder.
 #[derive(Debug, Default)]
-pub struct Folder {
+pub(super) struct Folder {
     /// By their lowercase form: each as written, and where.
     names: HashMap<String, (String, Place)>,
 }
 
 /// A name already in the folder.
 #[derive(Debug)]
-pub struct Taken<'a> {
+pub(super) struct Taken<'a> {
     /// As it was written there.
     pub name: &'a str,
     /// Where.
@@ -56,7 +56,7 @@ pub struct Taken<'a> {
 
 impl Folder {
     /// Adds `name`, written at `place`, unless the folder has it already, in any case.
-    pub fn add(&mut self, name: &str, place: Place) -> Result<(), Taken<'_>> {
+    pub(super) fn add(&mut self, name: &str, place: Place) -> Result<(), Taken<'_>> {
         // Names are URL-safe, so ASCII: ASCII case is all the case there is.
         let folded = name.to_ascii_lowercase();
         if self.names.contains_key(&folded) {
@@ -72,7 +72,7 @@ impl Folder {
     }
 
     /// The problem of a name that is `taken`, as an id.
-    pub fn clash(id: &str, taken: &Taken) -> Problem {
+    pub(super) fn clash(id: &str, taken: &Taken) -> Problem {
         if taken.same {
             Problem::DuplicateId {
                 id: id.to_string(),

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::fallbacks::Fallbacks;
 use super::names::{self, Folder};
-use super::Fallbacks;
 use crate::config::Config;
 use crate::content::files::MarkdownFile;
 use crate::content::PageMatter;
@@ -13,7 +13,7 @@ use crate::text::Text;
 
 /// URL segments under `LANG/` that the build itself publishes (content model, published
 /// paths), in any case.
-pub const RESERVED_SEGMENTS: &[&str] = &[
+pub(super) const RESERVED_SEGMENTS: &[&str] = &[
     "programme",
     "speakers",
     "sessions",
@@ -25,7 +25,7 @@ pub const RESERVED_SEGMENTS: &[&str] = &[
 
 /// A free page.
 #[derive(Debug, Hash)]
-pub struct Page {
+pub(crate) struct Page {
     /// Its name: the file name without language.
     pub name: String,
     /// Its title in each language that has a file.
@@ -39,7 +39,7 @@ pub struct Page {
 }
 
 /// Gathers the pages' files, one page per name, checking their URL segments.
-pub fn gather(
+pub(super) fn gather(
     files: &[Arc<MarkdownFile<PageMatter>>],
     config: &Config,
     fallbacks: &mut Fallbacks,
@@ -49,7 +49,7 @@ pub fn gather(
     let mut own_slugs: BTreeMap<(String, String), Place> = BTreeMap::new();
     // Each page's file in each language.
     let mut sources: BTreeMap<(String, String), Place> = BTreeMap::new();
-    let default = &config.languages[0].code;
+    let default = &config.default_language().code;
     for file in files {
         sources.insert(
             (file.name.clone(), file.lang.clone()),
@@ -76,7 +76,7 @@ pub fn gather(
             .insert(&file.lang, file.front.title.trim().to_string());
         page.body.insert(&file.lang, file.body.clone());
         if file.front.menu.is_some()
-            && (page.menu.is_none() || file.lang == config.languages[0].code)
+            && (page.menu.is_none() || file.lang == config.default_language().code)
         {
             page.menu = file.front.menu;
         }
@@ -92,7 +92,9 @@ pub fn gather(
     for page in &mut pages {
         for language in &config.languages {
             if !page.title.has(&language.code) {
-                let shown = page.title.get(&language.code, &config.languages[0].code);
+                let shown = page
+                    .title
+                    .get(&language.code, &config.default_language().code);
                 fallbacks.warn(
                     Place::file(format!("content/pages/{}.{}.md", page.name, language.code)),
                     format!(

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The files of `content/static/`, against which photos are checked.
-pub struct StaticFiles<'a> {
+pub(super) struct StaticFiles<'a> {
     folder: &'a Path,
     /// The folder with every link in its path followed, when it exists.
     real_folder: Option<PathBuf>,
@@ -15,7 +15,7 @@ pub struct StaticFiles<'a> {
 
 impl<'a> StaticFiles<'a> {
     /// The files listed in `files` (relative to `folder`, the site's `content/static/`).
-    pub fn new(folder: &'a Path, files: &[PathBuf]) -> StaticFiles<'a> {
+    pub(super) fn new(folder: &'a Path, files: &[PathBuf]) -> StaticFiles<'a> {
         StaticFiles {
             folder,
             real_folder: folder.canonicalize().ok(),
@@ -28,7 +28,7 @@ impl<'a> StaticFiles<'a> {
 
     /// Why `photo` (as written in a speaker's front matter) is not a published file of
     /// `content/static/`, if it is not.
-    pub fn problem(&self, photo: &str) -> Option<&'static str> {
+    pub(super) fn problem(&self, photo: &str) -> Option<&'static str> {
         if !self.files.contains(photo) {
             return Some(
                 if photo.starts_with('/') || photo.contains('\\') || photo.contains("://") {

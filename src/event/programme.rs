@@ -6,23 +6,24 @@ use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
 use super::clock::{self, WallTime};
+use super::fallbacks::Fallbacks;
 use super::names::{self, Folder};
-use super::speaker::{Role, Speakers};
-use super::Fallbacks;
-use crate::content::{Located, ProgrammeFile};
+use super::speaker::{Appearance, Role, Speaker, Speakers};
+use crate::content::ProgrammeFile;
 use crate::diagnostics::{Errors, Place, Problem};
 use crate::text::Text;
+use crate::yaml::Located;
 
 /// The programme, day by day.
 #[derive(Debug, Default, Hash)]
-pub struct Programme {
+pub(crate) struct Programme {
     /// The days, in date order.
     pub days: Vec<Day>,
 }
 
 /// One day of the programme.
 #[derive(Debug, Hash)]
-pub struct Day {
+pub(crate) struct Day {
     /// Its date.
     pub date: NaiveDate,
     /// Its title ("Day 1").
@@ -33,7 +34,7 @@ pub struct Day {
 
 /// What kind of item of the programme a session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Arrival and badges.
     Registration,
     /// Opening, closing, a hand-over: the formal moments.
@@ -54,7 +55,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, by its name in `programme.yaml`.
-    pub const ALL: [(&'static str, Kind); 8] = [
+    pub(crate) const ALL: [(&'static str, Kind); 8] = [
         ("registration", Kind::Registration),
         ("ceremony", Kind::Ceremony),
         ("session", Kind::Session),
@@ -66,7 +67,7 @@ impl Kind {
     ];
 
     /// Its name in `programme.yaml`, also the key of its interface string.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         Kind::ALL
             .iter()
             .find(|(_, k)| *k == self)
@@ -83,7 +84,7 @@ impl Kind {
 
 /// A session: one item of the programme.
 #[derive(Debug, Hash)]
-pub struct Session {
+pub(crate) struct Session {
     /// Its id, unique in the programme: its anchor and file name.
     pub id: String,
     /// When it starts, wall-clock time in the event's time zone.
@@ -106,9 +107,49 @@ pub struct Session {
     pub cancelled: bool,
 }
 
+/// Orders the speakers by first appearance in the programme (then by id), renumbers the
+/// programme's references to them, and records each speaker's sessions.
+pub(super) fn link(speakers: Speakers, programme: &mut Programme) -> Vec<Speaker> {
+    let list = speakers.list;
+    let mut order: Vec<usize> = Vec::with_capacity(list.len());
+    let mut seen = vec![false; list.len()];
+    for session in programme.days.iter().flat_map(|d| &d.sessions) {
+        for &i in session.moderators.iter().chain(&session.speakers) {
+            if !std::mem::replace(&mut seen[i], true) {
+                order.push(i);
+            }
+        }
+    }
+    order.extend((0..list.len()).filter(|&i| !seen[i]));
+    let mut new_index = vec![0; list.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut slots: Vec<Option<Speaker>> = list.into_iter().map(Some).collect();
+    let mut speakers: Vec<Speaker> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    for (d, day) in programme.days.iter_mut().enumerate() {
+        for (s, session) in day.sessions.iter_mut().enumerate() {
+            for (people, role) in [
+                (&mut session.moderators, Role::Moderator),
+                (&mut session.speakers, Role::Speaker),
+            ] {
+                for i in people.iter_mut() {
+                    *i = new_index[*i];
+                    speakers[*i].appearances.push(Appearance {
+                        day: d,
+                        session: s,
+                        role,
+                    });
+                }
+            }
+        }
+    }
+    speakers
+}
+
 /// Builds the programme from `programme.yaml`, checking its rules. `dates` are the event's
 /// first and last day, when they are valid.
-pub fn assemble(
+pub(super) fn assemble(
     file: &Located<ProgrammeFile>,
     dates: Option<(NaiveDate, NaiveDate)>,
     zone: Tz,
@@ -185,6 +226,7 @@ pub fn assemble(
                     at("kind"),
                     Problem::UnknownKind {
                         kind: raw.kind.clone(),
+                        kinds: Kind::ALL.iter().map(|(name, _)| *name).collect(),
                     },
                 );
                 Kind::Session

@@ -4,10 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::fallbacks::Fallbacks;
 use super::names::{self, Folder};
 use super::photo::StaticFiles;
-use super::programme::Programme;
-use super::Fallbacks;
 use crate::config::Config;
 use crate::content::files::MarkdownFile;
 use crate::content::SpeakerMatter;
@@ -16,7 +15,7 @@ use crate::text::Text;
 
 /// A person of the programme.
 #[derive(Debug, Hash)]
-pub struct Speaker {
+pub(crate) struct Speaker {
     /// Their id: the file name, used in URLs.
     pub id: String,
     /// Their name, as written in each language's file.
@@ -38,7 +37,7 @@ pub struct Speaker {
 impl Speaker {
     /// The sessions they are in, each once (as day and session indexes), in programme order:
     /// someone who both moderates and speaks in a session appears twice in it.
-    pub fn sessions(&self) -> Vec<(usize, usize)> {
+    pub(crate) fn sessions(&self) -> Vec<(usize, usize)> {
         let mut sessions: Vec<(usize, usize)> = Vec::new();
         for appearance in &self.appearances {
             if !sessions.contains(&(appearance.day, appearance.session)) {
@@ -51,7 +50,7 @@ impl Speaker {
 
 /// A speaker's part in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Appearance {
+pub(crate) struct Appearance {
     /// The day's index in the programme.
     pub day: usize,
     /// The session's index in its day.
@@ -62,7 +61,7 @@ pub struct Appearance {
 
 /// What a person does in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
+pub(crate) enum Role {
     /// Chairs it.
     Moderator,
     /// Speaks in it.
@@ -71,59 +70,20 @@ pub enum Role {
 
 /// The speakers while the programme is being linked to them.
 #[derive(Debug, Default)]
-pub struct Speakers {
-    list: Vec<Speaker>,
+pub(super) struct Speakers {
+    pub(super) list: Vec<Speaker>,
     by_id: HashMap<String, usize>,
 }
 
 impl Speakers {
     /// The index of the speaker with this id.
-    pub fn find(&self, id: &str) -> Option<usize> {
+    pub(super) fn find(&self, id: &str) -> Option<usize> {
         self.by_id.get(id.trim()).copied()
-    }
-
-    /// Orders the speakers by first appearance in the programme (then by id), renumbers the
-    /// programme's references to them, and records each speaker's sessions.
-    pub fn link(self, programme: &mut Programme) -> Vec<Speaker> {
-        let mut order: Vec<usize> = Vec::with_capacity(self.list.len());
-        let mut seen = vec![false; self.list.len()];
-        for session in programme.days.iter().flat_map(|d| &d.sessions) {
-            for &i in session.moderators.iter().chain(&session.speakers) {
-                if !std::mem::replace(&mut seen[i], true) {
-                    order.push(i);
-                }
-            }
-        }
-        order.extend((0..self.list.len()).filter(|&i| !seen[i]));
-        let mut new_index = vec![0; self.list.len()];
-        for (new, &old) in order.iter().enumerate() {
-            new_index[old] = new;
-        }
-        let mut slots: Vec<Option<Speaker>> = self.list.into_iter().map(Some).collect();
-        let mut speakers: Vec<Speaker> = order.iter().filter_map(|&i| slots[i].take()).collect();
-        for (d, day) in programme.days.iter_mut().enumerate() {
-            for (s, session) in day.sessions.iter_mut().enumerate() {
-                for (people, role) in [
-                    (&mut session.moderators, Role::Moderator),
-                    (&mut session.speakers, Role::Speaker),
-                ] {
-                    for i in people.iter_mut() {
-                        *i = new_index[*i];
-                        speakers[*i].appearances.push(Appearance {
-                            day: d,
-                            session: s,
-                            role,
-                        });
-                    }
-                }
-            }
-        }
-        speakers
     }
 }
 
 /// Gathers the speakers' files, one speaker per id; each photo must be one of `statics`.
-pub fn gather(
+pub(super) fn gather(
     files: &[Arc<MarkdownFile<SpeakerMatter>>],
     config: &Config,
     statics: &StaticFiles,
@@ -187,7 +147,7 @@ pub fn gather(
                 let photo = photo.to_string();
                 errors.push(file.place("photo"), Problem::BadPhoto { photo, reason });
             }
-            if speaker.photo.is_none() || lang == config.languages[0].code {
+            if speaker.photo.is_none() || lang == config.default_language().code {
                 speaker.photo = Some(photo.to_string());
             }
         }
@@ -202,9 +162,10 @@ pub fn gather(
             .iter()
             .filter(|l| !present.contains(&l.code.as_str()))
         {
-            let shown = speaker
-                .name
-                .get(&config.languages[0].code, &config.languages[0].code);
+            let shown = speaker.name.get(
+                &config.default_language().code,
+                &config.default_language().code,
+            );
             let shown = shown.lang.unwrap_or_default();
             fallbacks.warn(
                 Place::file(format!(

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Entry, MANIFEST};
+use super::manifest::{Entry, MANIFEST};
 use crate::diagnostics::{Error, Place, Problem};
 
 /// A folder of the last output, with its mode and owner, to give them to the folder of the

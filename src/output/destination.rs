@@ -6,7 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::MANIFEST;
+use super::manifest::MANIFEST;
 use crate::diagnostics::{Error, Place, Problem};
 
 /// The output folder of a build, checked: not the site nor inside its sources, and followed
@@ -36,12 +36,12 @@ impl Destination {
     }
 
     /// The folder the site is written into: the one given, or where a link given leads.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// Whether a folder that majlis did not make may be built into.
-    pub fn force(&self) -> bool {
+    pub(crate) fn force(&self) -> bool {
         self.force
     }
 }

@@ -17,6 +17,7 @@ use ics::ICalendar;
 use rayon::prelude::*;
 
 use super::plain::Plain;
+use super::routes;
 use crate::config::Config;
 use crate::event::{Day, Session};
 
@@ -32,53 +33,21 @@ const REFRESH: &str = "PT1H";
 /// RFC 5545 §3.1: a content line is at most 75 octets, the CRLF excluded.
 const LINE_LIMIT: usize = 75;
 
-/// `LANG/calendar.ics`, from the site's root.
-pub fn calendar_path(lang: &str) -> String {
-    format!("{lang}/calendar.ics")
-}
-
-/// `LANG/sessions/ID.ics`, from the site's root.
-pub fn session_path(lang: &str, id: &str) -> String {
-    format!("{lang}/sessions/{id}.ics")
-}
-
-/// `LANG/speakers/ID.ics`, from the site's root.
-pub fn speaker_path(lang: &str, id: &str) -> String {
-    format!("{lang}/speakers/{id}.ics")
-}
-
-/// The `webcal://` address of a language's calendar, which calendar apps open as a
-/// subscription rather than as a one-off import.
-pub fn subscription_url(config: &Config, lang: &str) -> String {
-    let base = &config.base_url;
-    let rest = base
-        .split_once("://")
-        .map_or(base.as_str(), |(_, rest)| rest);
-    format!("webcal://{rest}{}", calendar_path(lang))
-}
-
 /// A session's `UID`: its id at the site's address (`opening@pesnet.example.org/meeting-4`).
 /// It never changes with the session's text, time or position, nor with the language, so
 /// that calendars update the event instead of adding a copy (RFC 5545 §3.8.4.7). The site's
 /// path is kept, not only its host: two events published on one host (`/meeting-4/`,
 /// `/meeting-5/`) reuse session ids, and a shared `UID` would make an import of one
 /// overwrite the other.
-pub fn uid(config: &Config, session_id: &str) -> String {
+pub(super) fn uid(config: &Config, session_id: &str) -> String {
     let base = &config.base_url;
-    let address = base
-        .split_once("://")
-        .map_or(base.as_str(), |(_, rest)| rest);
-    let address = address.trim_end_matches('/');
-    let (authority, path) = address
-        .find('/')
-        .map_or((address, ""), |i| address.split_at(i));
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    format!("{session_id}@{}{path}", host.to_lowercase())
+    let path = base.path().trim_end_matches('/');
+    format!("{session_id}@{}{path}", base.host().to_lowercase())
 }
 
 /// The calendar feeds of one language, each given to `put` with its published path as soon as
 /// it is made (on every core).
-pub fn feeds(
+pub(super) fn feeds(
     config: &Config,
     plain: &Plain,
     timezone: &Component<'static>,
@@ -108,7 +77,7 @@ pub fn feeds(
         .collect();
     let event_name = plain.text(&event.name);
     put(
-        calendar_path(lang),
+        routes::calendar(lang),
         feed.calendar(Some(event_name), days.iter().flatten()),
     );
     let single = feed.head(None);
@@ -123,7 +92,7 @@ pub fn feeds(
             calendar.push_str(&single);
             calendar.push_str(vevent);
             calendar.push_str(END);
-            put(session_path(lang, &session.id), calendar);
+            put(routes::session_calendar(lang, &session.id), calendar);
         });
     event.speakers.par_iter().for_each(|speaker| {
         // A calendar must not hold the same UID twice.
@@ -133,7 +102,7 @@ pub fn feeds(
         }
         let name = format!("{} · {event_name}", plain.person_name(speaker));
         put(
-            speaker_path(lang, &speaker.id),
+            routes::speaker_calendar(lang, &speaker.id),
             feed.calendar(Some(&name), sessions.iter().map(|&(d, s)| &days[d][s])),
         );
     });
@@ -230,8 +199,9 @@ impl Feed<'_> {
             vevent.push(Location::new(text_value(&location)));
         }
         vevent.push(URL::new(format!(
-            "{}{}/programme/#{}",
-            self.config.base_url, plain.lang, session.id
+            "{}{}",
+            self.config.base_url,
+            routes::session(plain.lang, &session.id)
         )));
         vevent.push(Categories::new(text_value(plain.kind(session.kind))));
         vevent.push(if session.cancelled {
@@ -279,7 +249,7 @@ fn text_value(text: &str) -> String {
 /// leading space of a continuation line included, CRLF line endings, and a fold never inside
 /// a UTF-8 character or between a backslash and the character it escapes. The lines that
 /// the `ics` crate folded are unfolded first.
-pub fn fold_lines(calendar: &str) -> String {
+pub(super) fn fold_lines(calendar: &str) -> String {
     let unfolded = calendar.replace("\r\n ", "");
     let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 20);
     for line in unfolded.split_terminator("\r\n") {

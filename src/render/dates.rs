@@ -10,9 +10,11 @@ use icu_datetime::input::{Date, Time, UtcOffset};
 use icu_datetime::{FixedCalendarDateTimeFormatter, NoCalendarFormatter};
 use icu_locale_core::Locale;
 
+use crate::event::{Day, Session};
+
 /// The date and time formats of one language. The event's dates are Gregorian whatever the
 /// locale's usual calendar, so that every language shows the same days.
-pub struct DateFormats {
+pub(super) struct DateFormats {
     day: FixedCalendarDateTimeFormatter<Gregorian, YMDE>,
     date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
     time: NoCalendarFormatter<T>,
@@ -22,7 +24,7 @@ pub struct DateFormats {
 impl DateFormats {
     /// Loads the formats of a locale (ICU4X falls back to a parent locale, then to the root,
     /// for locales it has no data for).
-    pub fn new(locale: &Locale) -> Result<DateFormats, String> {
+    pub(super) fn new(locale: &Locale) -> Result<DateFormats, String> {
         let prefs = || locale.into();
         Ok(DateFormats {
             day: FixedCalendarDateTimeFormatter::try_new(prefs(), YMDE::long())
@@ -36,7 +38,7 @@ impl DateFormats {
     }
 
     /// "jeudi 29 février 2024".
-    pub fn day(&self, date: NaiveDate) -> String {
+    pub(super) fn day(&self, date: NaiveDate) -> String {
         match gregorian(date) {
             Some(d) => self.day.format(&d).to_string(),
             None => date.to_string(),
@@ -44,7 +46,7 @@ impl DateFormats {
     }
 
     /// "29 février 2024".
-    pub fn date(&self, date: NaiveDate) -> String {
+    pub(super) fn date(&self, date: NaiveDate) -> String {
         match gregorian(date) {
             Some(d) => self.date.format(&d).to_string(),
             None => date.to_string(),
@@ -52,7 +54,7 @@ impl DateFormats {
     }
 
     /// "09:30", "9:30 AM".
-    pub fn time(&self, time: NaiveTime) -> String {
+    pub(super) fn time(&self, time: NaiveTime) -> String {
         match Time::try_new(time.hour() as u8, time.minute() as u8, 0, 0) {
             Ok(t) => self.time.format(&t).to_string(),
             Err(_) => time.format("%H:%M").to_string(),
@@ -60,7 +62,7 @@ impl DateFormats {
     }
 
     /// "GMT+1", "UTC+1", "غرينتش+١".
-    pub fn offset(&self, offset: FixedOffset) -> String {
+    pub(super) fn offset(&self, offset: FixedOffset) -> String {
         match UtcOffset::try_from_seconds(offset.local_minus_utc()) {
             Ok(o) => self.offset.format(&o).to_string(),
             Err(_) => offset.to_string(),
@@ -68,7 +70,7 @@ impl DateFormats {
     }
 
     /// The event's first and last day: "29 février 2024 – 1 mars 2024", or one date.
-    pub fn range(&self, start: NaiveDate, end: NaiveDate) -> String {
+    pub(super) fn range(&self, start: NaiveDate, end: NaiveDate) -> String {
         if start == end {
             self.date(start)
         } else {
@@ -84,7 +86,7 @@ fn gregorian(date: NaiveDate) -> Option<Date<Gregorian>> {
 /// The offset from UTC of a wall-clock time in a zone. A time that does not exist (skipped by
 /// a daylight-saving change) takes the offset in force before the change, as RFC 5545 §3.3.5
 /// has calendar clients read it, so that pages and feeds agree on the instant.
-pub fn offset_at(zone: Tz, local: NaiveDateTime) -> FixedOffset {
+pub(super) fn offset_at(zone: Tz, local: NaiveDateTime) -> FixedOffset {
     let mut probe = local;
     for _ in 0..=96 {
         if let Some(offset) = zone.offset_from_local_datetime(&probe).earliest() {
@@ -96,7 +98,7 @@ pub fn offset_at(zone: Tz, local: NaiveDateTime) -> FixedOffset {
 }
 
 /// RFC 3339 local time with its offset, for `<time datetime>` and feeds: `2024-02-29T09:30:00+01:00`.
-pub fn iso(zone: Tz, local: NaiveDateTime) -> String {
+pub(super) fn iso(zone: Tz, local: NaiveDateTime) -> String {
     let offset = offset_at(zone, local);
     format!(
         "{}{}",
@@ -110,6 +112,61 @@ fn format_offset(offset: FixedOffset) -> String {
     let sign = if seconds < 0 { '-' } else { '+' };
     let seconds = seconds.abs();
     format!("{sign}{:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
+}
+
+/// When a day and its sessions are, as pages write them in one language.
+pub(crate) struct DayTimes {
+    pub(crate) date: String,
+    /// The UTC offset of its sessions ("UTC+1", or "UTC+1 / UTC+2" on the day clocks change),
+    /// or of its noon when it has none.
+    pub(crate) zone: String,
+    pub(crate) sessions: Vec<Times>,
+}
+
+impl DayTimes {
+    pub(crate) fn new(day: &Day, zone: Tz, formats: &DateFormats) -> DayTimes {
+        let mut zones: Vec<String> = Vec::new();
+        for session in &day.sessions {
+            let offset = formats.offset(offset_at(zone, day.date.and_time(session.start)));
+            if !zones.contains(&offset) {
+                zones.push(offset);
+            }
+        }
+        if zones.is_empty() {
+            let noon = day.date.and_hms_opt(12, 0, 0).unwrap_or_default();
+            zones.push(formats.offset(offset_at(zone, noon)));
+        }
+        DayTimes {
+            date: formats.day(day.date),
+            zone: zones.join(" / "),
+            sessions: day
+                .sessions
+                .iter()
+                .map(|session| Times::new(day, session, zone, formats))
+                .collect(),
+        }
+    }
+}
+
+/// When a session is, as pages write it in one language.
+pub(crate) struct Times {
+    pub(crate) start: String,
+    pub(crate) end: Option<String>,
+    /// Its start with its UTC offset, for `<time datetime>`.
+    pub(crate) start_iso: String,
+    pub(crate) end_iso: Option<String>,
+}
+
+impl Times {
+    fn new(day: &Day, session: &Session, zone: Tz, formats: &DateFormats) -> Times {
+        let at = |time| iso(zone, day.date.and_time(time));
+        Times {
+            start: formats.time(session.start),
+            end: session.end.map(|t| formats.time(t)),
+            start_iso: at(session.start),
+            end_iso: session.end.map(at),
+        }
+    }
 }
 
 #[cfg(test)]

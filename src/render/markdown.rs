@@ -13,14 +13,14 @@ fn options() -> Options {
 /// Marks HTML that holds raw HTML written by an editor, at its start: a page that holds it
 /// is not minified (see `minify`), since no minifier reads HTML that may be broken as a
 /// browser does.
-pub const RAW_HTML_MARK: &str = "<!--raw HTML-->";
+pub(crate) const RAW_HTML_MARK: &str = "<!--raw HTML-->";
 
 /// Renders Markdown to HTML. Raw HTML in the Markdown is kept when `raw_html` is set (the
 /// editor's choice), after [`RAW_HTML_MARK`], and shown as text otherwise. A link or an
 /// image whose URL could run script (`javascript:`, see [`links`]) is never published as
 /// one: its text is shown instead, an image's description as text. With `rtl` (text in a
 /// right-to-left language) its Latin codes are kept whole ([`codes_kept_whole`]).
-pub fn to_html(markdown: &str, raw_html: bool, rtl: bool) -> String {
+pub(crate) fn to_html(markdown: &str, raw_html: bool, rtl: bool) -> String {
     let markdown = &*without_nul(markdown);
     // For each link or image open, whether it is left out (an image can be inside a link).
     let mut left_out: Vec<bool> = Vec::new();
@@ -71,7 +71,7 @@ fn without_nul(markdown: &str) -> Cow<'_, str> {
 /// next); the joiner leaves the browser free to break a word too long for the line anywhere
 /// (`overflow-wrap: anywhere`), which a `nowrap` element would not. For HTML content only:
 /// attributes and plain text keep the text as written.
-pub fn codes_kept_whole(text: &str) -> Cow<'_, str> {
+pub(crate) fn codes_kept_whole(text: &str) -> Cow<'_, str> {
     let latin = |c: char| c.is_ascii_alphanumeric() || ('\u{00C0}'..='\u{024F}').contains(&c);
     let chars: Vec<char> = text.chars().collect();
     let joins = |i: usize| {
@@ -101,7 +101,7 @@ fn kept_whole(text: CowStr<'_>) -> CowStr<'_> {
 }
 
 /// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -124,7 +124,7 @@ pub fn escape(text: &str) -> String {
 
 /// Markdown as plain text, for calendar descriptions: list items on their own lines, links as
 /// their text.
-pub fn to_text(markdown: &str) -> String {
+pub(crate) fn to_text(markdown: &str) -> String {
     let mut out = String::new();
     let mut list_depth = 0usize;
     for event in Parser::new_ext(&without_nul(markdown), options()) {

@@ -1,65 +1,121 @@
 //! Rendering the event into the published site: pages in every language, the language
 //! chooser, the calendar feeds, the schedule exports for conference apps, the sitemap, and
-//! the theme's and site's static files.
+//! the theme's and site's static files, each given to a [`Store`] as soon as it is made.
+//!
+//! The files, from the bottom: [`routes`] makes every published path; [`localize`] chooses
+//! an event's text for a language, [`strings`] a language's interface strings, [`dates`]
+//! writes its dates and times; [`plain`] is the event as plain text (feeds, exports),
+//! [`views`] as templates see it; [`context`] is what each template is given, [`pages`]
+//! assembles and renders each page; [`calendar`], [`schedule`], [`structured`] and
+//! [`sitemap`] make the other formats; [`publish`] is where it all goes.
 
 mod calendar;
-pub mod dates;
-pub mod markdown;
+mod context;
+mod dates;
+mod localize;
+pub(crate) mod markdown;
 mod minify;
 mod pages;
 mod plain;
+mod publish;
+mod routes;
 mod schedule;
 mod sitemap;
-pub(crate) mod structured;
-pub mod theme;
+mod strings;
+mod structured;
+mod theme;
 mod timezone;
-mod view;
+mod views;
 
-use std::collections::HashSet;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
-use crate::cache::{Cache, Digest, Key};
 use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::event::{Event, Speaker};
-use crate::lock;
-use crate::output::Sink;
-use pages::{LanguageViews, PageContext, PageRef, Rendered};
-use plain::Plain;
-pub use theme::Theme;
+use crate::memo::{Digest, Key, Memo};
+use pages::LanguageViews;
+use publish::Published;
+pub(crate) use publish::Store;
+use routes::PageRef;
+use structured::Sessions;
+pub(crate) use theme::Theme;
 
-/// Renders every published file of the site into `sink`. `timestamp` dates the calendar
-/// feeds and the schedule exports; `cache` holds what earlier builds rendered. Every error
+/// What the renderer keeps from one build to the next in `serve`, besides the published
+/// files its store keeps: Markdown rendered to HTML, and the JSON-LD of every session of a
+/// language.
+pub(crate) struct Memos {
+    /// Markdown rendered to HTML, by text and options.
+    markdown: Memo<Arc<str>>,
+    /// The JSON-LD of every session of a language, by what it is made from.
+    sessions: Memo<Arc<Sessions>>,
+}
+
+impl Memos {
+    /// Memos that keep what builds make.
+    pub(crate) fn new() -> Memos {
+        Memos {
+            markdown: Memo::new(),
+            sessions: Memo::new(),
+        }
+    }
+
+    /// Memos that keep nothing.
+    pub(crate) fn disabled() -> Memos {
+        Memos {
+            markdown: Memo::disabled(),
+            sessions: Memo::disabled(),
+        }
+    }
+
+    /// Ends a build (see [`Memo::finish`]).
+    pub(crate) fn finish(&mut self, succeeded: bool) {
+        self.markdown.finish(succeeded);
+        self.sessions.finish(succeeded);
+    }
+}
+
+/// Renders every published file of the site into `store`. `timestamp` dates the calendar
+/// feeds and the schedule exports; `memos` hold what earlier builds rendered. Every error
 /// is reported, and the caller keeps nothing of a render that has one.
-pub fn render(
+pub(crate) fn render(
     root: &Path,
     config: &Config,
     event: &Event,
     theme: &Theme,
     timestamp: DateTime<Utc>,
-    cache: &Cache,
-    sink: &dyn Sink,
+    memos: &Memos,
+    store: &dyn Store,
 ) -> Result<(), Errors> {
     let programme = programme_key(config, event, theme);
     let views = config
         .languages
         .par_iter()
-        .map(|language| LanguageViews::new(config, event, theme, language, programme, cache))
+        .map(|language| {
+            LanguageViews::new(
+                config,
+                event,
+                theme,
+                language,
+                programme,
+                &memos.markdown,
+                &memos.sessions,
+            )
+        })
         .collect::<Result<Vec<_>, Error>>()?;
-    let published = Published::new(sink);
+    let published = Published::new(store);
     // Pages, feeds and exports are independent of each other: all at once, on every core.
     rayon::join(
-        || render_pages(config, event, &views, cache, &published),
+        || render_pages(config, event, &views, &published),
         || {
             let feeds = Feeds {
                 timestamp,
                 programme,
             };
-            render_feeds(config, event, theme, &views, feeds, cache, &published)
+            render_feeds(config, event, theme, &views, feeds, &published)
         },
     );
     // Last, so that a file in the place of one the build publishes is found.
@@ -68,23 +124,9 @@ pub fn render(
 }
 
 /// The pages of every language.
-fn render_pages(
-    config: &Config,
-    event: &Event,
-    views: &[LanguageViews],
-    cache: &Cache,
-    published: &Published,
-) {
+fn render_pages(config: &Config, event: &Event, views: &[LanguageViews], published: &Published) {
     let refs = PageRef::all(event);
     // Pages are numbered in the site's order, so that errors are reported in it.
-    let render = |l: usize, (p, page): (usize, PageRef), context: &mut PageContext| {
-        let order = l * refs.len() + p;
-        match views[l].render_page(page, views, context, &cache.pages, published.sink) {
-            Ok(Rendered::Made { path, bytes, key }) => published.put_made(order, path, bytes, key),
-            Ok(Rendered::Kept(path)) => published.kept(path),
-            Err(e) => published.fail(order, e),
-        }
-    };
     let numbered = refs.iter().copied().enumerate();
     let (overviews, others): (Vec<_>, Vec<_>) =
         numbered.partition(|(_, page)| matches!(page, PageRef::Home | PageRef::Programme));
@@ -95,9 +137,11 @@ fn render_pages(
         || {
             for (l, view) in views.iter().enumerate() {
                 let mut context = view.context();
-                for page in &overviews {
-                    render(l, *page, &mut context);
-                }
+                let pages: Vec<(usize, PageRef)> = overviews
+                    .iter()
+                    .map(|&(p, page)| (l * refs.len() + p, page))
+                    .collect();
+                view.render_overviews(&pages, views, &mut context, published);
             }
         },
         || {
@@ -107,7 +151,7 @@ fn render_pages(
                 .flat_map(|(l, _)| others.par_iter().map(move |page| (l, *page)))
                 .for_each_init(
                     || None,
-                    |context, (l, page)| {
+                    |context, (l, (p, page))| {
                         // A context per language and thread, reused page after page: only each
                         // page's own values change.
                         let (lang, context) =
@@ -116,7 +160,7 @@ fn render_pages(
                             *lang = l;
                             *context = views[l].context();
                         }
-                        render(l, page, context);
+                        views[l].render_page(page, views, context, published, l * refs.len() + p);
                     },
                 );
         },
@@ -124,8 +168,11 @@ fn render_pages(
     let order = views.len() * refs.len();
     let minified = |html: String| minify::finish(config, html.into_bytes());
     for (path, page) in [
-        ("index.html", pages::render_chooser(views).map(minified)),
-        ("404.html", pages::render_not_found(views).map(minified)),
+        (routes::CHOOSER, pages::render_chooser(views).map(minified)),
+        (
+            routes::NOT_FOUND,
+            pages::render_not_found(views).map(minified),
+        ),
     ] {
         match page {
             Ok(page) => published.put(order, path.into(), page),
@@ -149,73 +196,65 @@ fn render_feeds(
     theme: &Theme,
     views: &[LanguageViews],
     feeds: Feeds,
-    cache: &Cache,
     published: &Published,
 ) {
     let order = usize::MAX - 1;
     let timestamp = feeds.timestamp;
-    let make = |put: &(dyn Fn(String, String) + Sync)| {
-        let zone = timezone::vtimezone(event.timezone, event.start_date, event.end_date);
-        rayon::join(
-            || {
-                views.par_iter().for_each(|view| {
-                    let plain = Plain::new(config, event, view);
-                    calendar::feeds(config, &plain, &zone, timestamp, put);
-                })
-            },
-            || {
-                let plain = Plain::new(config, event, &views[0]);
-                let (xml, json) = schedule::exports(config, &plain, timestamp);
-                put("schedule.xml".into(), xml);
-                put("schedule.json".into(), json);
-            },
-        );
-    };
-    let key = || {
+    // The feeds and exports are made together, from the programme: most edits (a
+    // biography, a page) change none, and the store keeps them all, not made again, not
+    // even to compare.
+    let key = published.reuses().then(|| {
         let mut digest = Digest::new("feeds");
         digest
             .part(&feeds.programme.to_le_bytes())
             .part(timestamp.to_rfc3339().as_bytes());
         digest.finish()
-    };
-    let sink = published.sink;
-    if cache.feeds.enabled() {
-        // `serve` keeps them: most edits (a biography, a page) change none.
-        let feeds = cache.feeds.get_or(key, || {
-            let made = Mutex::new(Vec::new());
-            make(&|path, text| lock(&made).push((path, Arc::new(text.into_bytes()))));
-            Arc::new(made.into_inner().unwrap_or_else(|p| p.into_inner()))
-        });
-        for (path, bytes) in feeds.iter() {
-            published.put(order, path.clone(), Arc::clone(bytes));
-        }
-    } else if sink.keeps_keys() {
-        // A build keeps the last one's when the programme is the same: not made again, not
-        // even to compare.
-        let key = key();
-        match sink.reuse_group(key) {
-            Some(kept) => kept.into_iter().for_each(|path| published.kept(path)),
-            None => make(&|path, text| {
-                published.put_made(order, path, Arc::new(text.into_bytes()), Some(key))
-            }),
-        }
-    } else {
-        make(&|path, text| published.put(order, path, text.into_bytes()));
+    });
+    if !key.is_some_and(|key| published.keep_group(key)) {
+        let put = |path: String, text: String| {
+            published.put_made(order, path, Arc::new(text.into_bytes()), key)
+        };
+        let zone = timezone::vtimezone(event.timezone, event.start_date, event.end_date);
+        rayon::join(
+            || {
+                views.par_iter().for_each(|view| {
+                    calendar::feeds(config, &view.plain(), &zone, timestamp, &put);
+                })
+            },
+            || {
+                let (xml, json) = schedule::exports(config, &views[0].plain(), timestamp);
+                put(routes::SCHEDULE_XML.into(), xml);
+                put(routes::SCHEDULE_JSON.into(), json);
+            },
+        );
     }
-    let put = |path: String, text: String| published.put(order, path, text.into_bytes());
-    put(
-        "sitemap.xml".into(),
-        sitemap::sitemap(config, event, &PageRef::all(event)),
-    );
-    put(
-        "robots.txt".into(),
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-            config.base_url
+    let page_refs = PageRef::all(event);
+    let mut files = vec![(
+        routes::SITEMAP,
+        theme.render(
+            routes::SITEMAP,
+            &sitemap::context(config, event, &page_refs),
         ),
-    );
+    )];
+    // A site's own robots.txt, in `content/static/`, is published in its place.
+    if !event
+        .statics
+        .iter()
+        .any(|path| path == Path::new(routes::ROBOTS))
+    {
+        files.push((
+            routes::ROBOTS,
+            theme.render(routes::ROBOTS, &sitemap::robots_context(config)),
+        ));
+    }
+    for (path, text) in files {
+        match text {
+            Ok(text) => published.put(order, path.into(), text.into_bytes()),
+            Err(e) => published.fail(order, e),
+        }
+    }
     for (path, bytes) in &theme.statics {
-        published.put(order, format!("assets/{path}"), bytes.clone());
+        published.put(order, routes::asset(path), bytes.clone());
     }
 }
 
@@ -289,55 +328,5 @@ fn publish_statics(root: &Path, event: &Event, published: &Published) {
                 Error::new(Place::file(&source), Problem::Unreadable(e.to_string())),
             ),
         }
-    }
-}
-
-/// The files given to the sink so far, and the errors met.
-struct Published<'s> {
-    sink: &'s dyn Sink,
-    paths: Mutex<HashSet<String>>,
-    /// Each error with the place of its file in the site's order (pages are rendered in any
-    /// order, but reported in a stable one).
-    errors: Mutex<Vec<(usize, Error)>>,
-}
-
-impl<'s> Published<'s> {
-    fn new(sink: &'s dyn Sink) -> Published<'s> {
-        Published {
-            sink,
-            paths: Mutex::default(),
-            errors: Mutex::default(),
-        }
-    }
-
-    fn put(&self, order: usize, path: String, bytes: impl Into<Arc<Vec<u8>>>) {
-        self.put_made(order, path, bytes.into(), None);
-    }
-
-    /// A file made from inputs of hash `key`, when it is known.
-    fn put_made(&self, order: usize, path: String, bytes: Arc<Vec<u8>>, key: Option<Key>) {
-        lock(&self.paths).insert(path.clone());
-        if let Err(e) = self.sink.put(path, bytes, key) {
-            self.fail(order, e);
-        }
-    }
-
-    /// A file the sink kept from the last build.
-    fn kept(&self, path: String) {
-        lock(&self.paths).insert(path);
-    }
-
-    fn fail(&self, order: usize, error: Error) {
-        lock(&self.errors).push((order, error));
-    }
-
-    fn has(&self, path: &str) -> bool {
-        lock(&self.paths).contains(path)
-    }
-
-    fn finish(self) -> Result<(), Errors> {
-        let mut errors = self.errors.into_inner().unwrap_or_else(|p| p.into_inner());
-        errors.sort_by_key(|(order, _)| *order);
-        Errors(errors.into_iter().map(|(_, e)| e).collect()).into_result()
     }
 }

@@ -2,54 +2,59 @@
 //! conference-app exports.
 
 use super::markdown;
-use super::pages::LanguageViews;
+use super::strings::Strings;
 use crate::config::Config;
 use crate::event::{Event, Kind, Session, Speaker};
 use crate::text::{Chosen, Text};
 
 /// Chooses plain text in one language, falling back as pages do.
-pub struct Plain<'a> {
+pub(super) struct Plain<'a> {
     /// The event.
     pub event: &'a Event,
     /// The language's code.
     pub lang: &'a str,
     default: &'a str,
-    view: &'a LanguageViews<'a>,
+    strings: &'a Strings,
 }
 
 impl<'a> Plain<'a> {
-    /// Plain text in the language of `view`.
-    pub fn new(config: &'a Config, event: &'a Event, view: &'a LanguageViews<'a>) -> Plain<'a> {
+    /// Plain text in the language `lang`, whose interface strings are `strings`.
+    pub(super) fn new(
+        config: &'a Config,
+        event: &'a Event,
+        lang: &'a str,
+        strings: &'a Strings,
+    ) -> Plain<'a> {
         Plain {
             event,
-            lang: &view.language().code,
+            lang,
             default: &config.default_language().code,
-            view,
+            strings,
         }
     }
 
     /// A text field, and the language it is in.
-    pub fn chosen<'t>(&self, text: &'t Text) -> Chosen<'t> {
+    pub(super) fn chosen<'t>(&self, text: &'t Text) -> Chosen<'t> {
         text.get(self.lang, self.default)
     }
 
     /// A text field.
-    pub fn text<'t>(&self, text: &'t Text) -> &'t str {
+    pub(super) fn text<'t>(&self, text: &'t Text) -> &'t str {
         self.chosen(text).text
     }
 
     /// An interface string, or `fallback` when the theme has none.
-    pub fn ui<'k>(&'k self, key: &str, fallback: &'k str) -> &'k str {
-        self.view.ui_text(key).unwrap_or(fallback)
+    pub(super) fn ui<'k>(&'k self, key: &str, fallback: &'k str) -> &'k str {
+        self.strings.text(key).unwrap_or(fallback)
     }
 
     /// A session kind's name ("Round table").
-    pub fn kind(&self, kind: Kind) -> &str {
+    pub(super) fn kind(&self, kind: Kind) -> &str {
         self.ui(&format!("kind_{}", kind.name()), kind.name())
     }
 
     /// The session's description, Markdown rendered to text, and the language it is in.
-    pub fn description<'s>(&'s self, session: &'s Session) -> Option<(String, &'s str)> {
+    pub(super) fn description<'s>(&'s self, session: &'s Session) -> Option<(String, &'s str)> {
         let chosen = self.chosen(session.description.as_ref()?);
         let text = markdown::to_text(chosen.text);
         (!text.is_empty()).then(|| (text, chosen.lang.unwrap_or(self.lang)))
@@ -63,7 +68,7 @@ impl<'a> Plain<'a> {
     /// Speakers:
     /// - ...
     /// ```
-    pub fn people(&self, session: &Session) -> Option<String> {
+    pub(super) fn people(&self, session: &Session) -> Option<String> {
         let mut blocks = Vec::new();
         for (people, one, many) in [
             (&session.moderators, "moderator", "moderators"),
@@ -84,7 +89,7 @@ impl<'a> Plain<'a> {
     }
 
     /// "Dr. Varol Dur".
-    pub fn person_name(&self, speaker: &Speaker) -> String {
+    pub(super) fn person_name(&self, speaker: &Speaker) -> String {
         let name = self.text(&speaker.name);
         match speaker.honorific.as_ref().map(|h| self.text(h).trim()) {
             Some(honorific) if !honorific.is_empty() => format!("{honorific} {name}"),
@@ -104,7 +109,7 @@ impl<'a> Plain<'a> {
     }
 
     /// The session's room, if it has one.
-    pub fn room<'s>(&self, session: &'s Session) -> Option<&'s str> {
+    pub(super) fn room<'s>(&self, session: &'s Session) -> Option<&'s str> {
         session
             .location
             .as_ref()
@@ -114,7 +119,7 @@ impl<'a> Plain<'a> {
 
     /// The session's room and the event's venue, as a calendar shows them and a map app
     /// finds them: "Salle A, Lyon, France".
-    pub fn location(&self, session: &Session) -> Option<String> {
+    pub(super) fn location(&self, session: &Session) -> Option<String> {
         let parts = self.non_empty([&session.location, &self.event.venue]);
         (!parts.is_empty()).then(|| parts.join(", "))
     }

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::dates;
 use super::plain::Plain;
+use super::routes;
 use crate::config::Config;
 use crate::event::{Day, Event, Session};
 use crate::text::Text;
@@ -24,7 +25,7 @@ use crate::text::Text;
 const JSON_SCHEMA: &str = "https://c3voc.de/schedule/schema.json";
 
 /// `schedule.xml` and `schedule.json`, in the language of `plain` (the default one).
-pub fn exports(config: &Config, plain: &Plain, stamp: DateTime<Utc>) -> (String, String) {
+pub(super) fn exports(config: &Config, plain: &Plain, stamp: DateTime<Utc>) -> (String, String) {
     let schedule = Schedule::new(config, plain, stamp);
     (schedule.xml(), schedule.json())
 }
@@ -118,7 +119,7 @@ struct Person {
 impl Schedule {
     fn new(config: &Config, plain: &Plain, stamp: DateTime<Utc>) -> Schedule {
         let event = plain.event;
-        let site = Uuid::new_v5(&Uuid::NAMESPACE_URL, config.base_url.as_bytes());
+        let site = Uuid::new_v5(&Uuid::NAMESPACE_URL, config.base_url.as_str().as_bytes());
         let acronym = acronym(config, event);
         let talk_ids = numbers(event.sessions().map(|(_, s)| s.id.as_str()), |id| {
             Uuid::new_v5(&site, id.as_bytes())
@@ -157,8 +158,9 @@ impl Schedule {
                     room: room.clone(),
                     slug: slug(&acronym, &session.id),
                     url: format!(
-                        "{}{}/programme/#{}",
-                        config.base_url, plain.lang, session.id
+                        "{}{}",
+                        config.base_url,
+                        routes::session(plain.lang, &session.id)
                     ),
                     title: plain.text(&session.title).to_string(),
                     subtitle: None,
@@ -192,7 +194,7 @@ impl Schedule {
             schedule: Body {
                 // The apps show it and compare it to tell a new version of the schedule.
                 version: stamp.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                base_url: config.base_url.clone(),
+                base_url: config.base_url.to_string(),
                 conference: Conference {
                     acronym,
                     title: plain.text(&event.name).to_string(),
@@ -201,7 +203,7 @@ impl Schedule {
                     days_count: days.len(),
                     timeslot_duration: timeslot(event),
                     time_zone_name: schema_zone_name(zone).then(|| zone.to_string()),
-                    url: format!("{}{}/", config.base_url, plain.lang),
+                    url: format!("{}{}", config.base_url, routes::home(plain.lang)),
                     rooms,
                     days,
                     zone: zone.to_string(),
@@ -230,7 +232,7 @@ impl Schedule {
             &mut xml,
             1,
             "url",
-            &format!("{}schedule.xml", body.base_url),
+            &format!("{}{}", body.base_url, routes::SCHEDULE_XML),
         );
         element(&mut xml, 1, "version", &body.version);
         xml.push_str("  <conference>\n");
@@ -393,11 +395,7 @@ fn acronym(config: &Config, event: &Event) -> String {
         candidates.push(text.get(default, default).text.to_string());
         candidates.extend(text.languages().map(|l| text.get(l, l).text.to_string()));
     }
-    let host = config
-        .base_url
-        .split_once("://")
-        .map_or(config.base_url.as_str(), |(_, rest)| rest);
-    candidates.push(host.split('/').next().unwrap_or(host).to_string());
+    candidates.push(config.base_url.host().to_string());
     candidates
         .iter()
         .map(|c| ascii_slug(c))

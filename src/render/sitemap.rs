@@ -1,41 +1,40 @@
-//! `sitemap.xml`, with every translation of a page as an `xhtml:link` hreflang alternate.
+//! What the templates `sitemap.xml` (every page in every language, each with its
+//! translations as `xhtml:link` hreflang alternates) and `robots.txt` are given.
 
-use super::markdown::escape;
-use super::pages::PageRef;
+use tera::Context;
+
+use super::context::{RobotsValues, SitemapPage, SitemapValues, Translation};
+use super::routes::{self, PageRef};
 use crate::config::Config;
 use crate::event::Event;
 
-/// The sitemap of every page in every language.
-pub fn sitemap(config: &Config, event: &Event, pages: &[PageRef]) -> String {
+/// The context of `sitemap.xml`: every page of `pages`, in every language.
+pub(crate) fn context(config: &Config, event: &Event, pages: &[PageRef]) -> Context {
     let base = &config.base_url;
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
-         xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
-    for page in pages {
-        let alternates: String = config
-            .languages
+    let values = SitemapValues {
+        base_url: base.to_string(),
+        pages: pages
             .iter()
-            .map(|l| {
-                format!(
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-                    escape(&l.code),
-                    escape(&format!("{base}{}", page.dir(event, &l.code)))
-                )
+            .map(|page| SitemapPage {
+                translations: config
+                    .languages
+                    .iter()
+                    .map(|l| Translation {
+                        lang: l.code.clone(),
+                        url: format!("{base}{}", page.dir(event, &l.code)),
+                    })
+                    .collect(),
             })
-            .chain(std::iter::once(format!(
-                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
-                escape(base)
-            )))
-            .collect();
-        for language in &config.languages {
-            xml.push_str(&format!(
-                "  <url>\n    <loc>{}</loc>\n{alternates}  </url>\n",
-                escape(&format!("{base}{}", page.dir(event, &language.code)))
-            ));
-        }
-    }
-    xml.push_str("</urlset>\n");
-    xml
+            .collect(),
+    };
+    Context::from_serialize(values).unwrap_or_default()
+}
+
+/// The context of `robots.txt`.
+pub(crate) fn robots_context(config: &Config) -> Context {
+    let values = RobotsValues {
+        base_url: config.base_url.to_string(),
+        sitemap: format!("{}{}", config.base_url, routes::SITEMAP),
+    };
+    Context::from_serialize(values).unwrap_or_default()
 }

@@ -13,8 +13,8 @@ use serde_json::{json, Map, Value};
 
 use super::dates;
 use super::markdown;
-use super::pages::PageRef;
 use super::plain::Plain;
+use super::routes::PageRef;
 use crate::config::Config;
 use crate::event::{Day, Event, Session};
 use crate::links;
@@ -27,14 +27,14 @@ const OFFLINE: &str = "https://schema.org/OfflineEventAttendanceMode";
 /// The JSON-LD of every session in one language without its people, made once and then
 /// copied into the page of each of its speakers, as their `performerIn`.
 #[derive(Default)]
-pub struct Sessions {
+pub(super) struct Sessions {
     /// By day, then by session.
     alone: Vec<Vec<Box<RawValue>>>,
 }
 
 impl Sessions {
     /// The sessions of the event in the language of `plain`.
-    pub fn new(config: &Config, plain: &Plain) -> Sessions {
+    pub(super) fn new(config: &Config, plain: &Plain) -> Sessions {
         let ld = Ld { config, plain };
         let alone = plain
             .event
@@ -54,7 +54,7 @@ impl Sessions {
 
 /// The JSON-LD of one page, in the language of `plain`, ready to stand inside
 /// `<script type="application/ld+json">`.
-pub fn page(config: &Config, plain: &Plain, sessions: &Sessions, page: PageRef) -> String {
+pub(super) fn page(config: &Config, plain: &Plain, sessions: &Sessions, page: PageRef) -> String {
     let ld = Ld { config, plain };
     match page {
         PageRef::Home | PageRef::Programme => {
@@ -89,7 +89,7 @@ pub fn page(config: &Config, plain: &Plain, sessions: &Sessions, page: PageRef) 
 }
 
 /// The JSON-LD of the language chooser at the site's root: the site, in all its languages.
-pub fn site(config: &Config, plain: &Plain) -> String {
+pub(super) fn site(config: &Config, plain: &Plain) -> String {
     let ld = Ld { config, plain };
     let mut site = ld.site();
     site.insert("@context".into(), CONTEXT.into());

@@ -1,22 +1,24 @@
 //! The theme: Tera templates, static files and interface strings. The default theme is
 //! compiled into the binary; a site's own `themes/NAME/` overrides it file by file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
 
-use crate::cache::{Digest, Key};
+use super::routes;
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::files::list_published_tree;
-use crate::content::yaml;
 use crate::diagnostics::{Error, Errors, Place, Problem};
+use crate::links;
+use crate::memo::{Digest, Key};
+use crate::yaml;
 
 static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A loaded theme.
-pub struct Theme {
+pub(crate) struct Theme {
     /// The templates, parsed once.
     pub tera: Tera,
     /// A hash of the templates' names and text: a page rendered from the same context by a
@@ -32,7 +34,7 @@ pub struct Theme {
 
 impl Theme {
     /// Loads the theme named in the configuration.
-    pub fn load(root: &Path, config: &Config) -> Result<Theme, Errors> {
+    pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Errors> {
         let mut files: BTreeMap<String, (PathBuf, Vec<u8>)> = BTreeMap::new();
         collect_embedded(&DEFAULT_THEME, &mut files);
         let folder = Path::new("themes").join(&config.theme);
@@ -92,6 +94,7 @@ impl Theme {
         // The site's own escaping, as for every text's `html`: Tera's also writes each `/` of
         // a URL as `&#x2F;`, which HTML does not ask for and a page of links is full of.
         tera.set_escape_fn(super::markdown::escape);
+        tera.register_function("asset", Asset(statics.keys().cloned().collect()));
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&e, &sources))?;
         Ok(Theme {
@@ -104,19 +107,47 @@ impl Theme {
     }
 
     /// Renders a template with a context.
-    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Error> {
+    pub(crate) fn render(&self, template: &str, context: &tera::Context) -> Result<String, Error> {
         self.tera
             .render(template, context)
             .map_err(|e| template_error(&e, &self.sources))
     }
 
     /// Renders a template with a context, as UTF-8 bytes.
-    pub fn render_to(&self, template: &str, context: &tera::Context) -> Result<Vec<u8>, Error> {
+    pub(crate) fn render_to(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<Vec<u8>, Error> {
         let mut html = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(template, context, &mut html)
             .map_err(|e| template_error(&e, &self.sources))?;
         Ok(html)
+    }
+}
+
+/// The template function `asset(path="style.css")`: the published path of a file of the
+/// theme's `static/` folder, from the site's root (`assets/style.css`), which templates write
+/// after `root`. Templates never write the path themselves, so that an asset's name can
+/// change (to carry a hash of its content, issue 23) without a template changing. A file the
+/// theme does not have is an error of the template that asks for it.
+struct Asset(BTreeSet<String>);
+
+impl tera::Function for Asset {
+    fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+        let path = match args.get("path") {
+            Some(tera::Value::String(path)) => path,
+            _ => return Err("asset() takes the file's path in the theme's static/ folder: asset(path=\"style.css\")".into()),
+        };
+        if !self.0.contains(path) {
+            return Err(format!("asset(path=\"{path}\"): the theme has no static/{path}").into());
+        }
+        Ok(routes::asset(&links::encode_path(path)).into())
+    }
+
+    fn is_safe(&self) -> bool {
+        true
     }
 }
 
@@ -132,7 +163,7 @@ fn collect_embedded(dir: &Dir, files: &mut BTreeMap<String, (PathBuf, Vec<u8>)>)
 }
 
 /// A Tera error with the template's file and, for syntax errors, its line and column.
-pub fn template_error(error: &tera::Error, sources: &BTreeMap<String, PathBuf>) -> Error {
+pub(super) fn template_error(error: &tera::Error, sources: &BTreeMap<String, PathBuf>) -> Error {
     let mut messages = vec![error.to_string()];
     let mut cause = std::error::Error::source(error);
     while let Some(e) = cause {

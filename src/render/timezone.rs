@@ -19,7 +19,7 @@ const LOOKBACK_DAYS: i64 = 100 * 366;
 
 /// One observance: from `onset` on, the zone is `to` seconds ahead of UTC.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Observance {
+pub(super) struct Observance {
     /// When it starts, as the wall-clock time just before the change (RFC 5545 writes the
     /// onset in the offset it changes from).
     pub onset: NaiveDateTime,
@@ -35,7 +35,7 @@ pub struct Observance {
 
 /// The observances that cover the event's dates, `first` to `last` with a margin: the one in
 /// force before them, then every change up to the end.
-pub fn observances(zone: Tz, first: NaiveDate, last: NaiveDate) -> Vec<Observance> {
+pub(super) fn observances(zone: Tz, first: NaiveDate, last: NaiveDate) -> Vec<Observance> {
     let start = utc_midnight(first - Duration::days(MARGIN_DAYS));
     let end = utc_midnight(last + Duration::days(MARGIN_DAYS + 1));
     let mut list = Vec::new();
@@ -66,7 +66,7 @@ pub fn observances(zone: Tz, first: NaiveDate, last: NaiveDate) -> Vec<Observanc
 
 /// The `VTIMEZONE` of `zone` for an event from `first` to `last`, with `TZID` the zone's IANA
 /// name (the name clients also look up in their own database).
-pub fn vtimezone(zone: Tz, first: NaiveDate, last: NaiveDate) -> Component<'static> {
+pub(super) fn vtimezone(zone: Tz, first: NaiveDate, last: NaiveDate) -> Component<'static> {
     let mut timezone = Component::new("VTIMEZONE");
     timezone.add_property(TzID::new(zone.name()));
     for o in observances(zone, first, last) {
@@ -180,7 +180,7 @@ fn utc_midnight(date: NaiveDate) -> DateTime<Utc> {
 }
 
 /// RFC 5545 §3.3.14 UTC offset: `+0100`, with seconds only when there are some.
-pub fn utc_offset(seconds: i32) -> String {
+pub(super) fn utc_offset(seconds: i32) -> String {
     let sign = if seconds < 0 { '-' } else { '+' };
     let seconds = seconds.unsigned_abs();
     let (hours, minutes, rest) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);

@@ -10,6 +10,7 @@ use hyper::StatusCode;
 
 use super::http::{Answer, Asked, Body, Site};
 use super::paths::{content_type, folder, locate};
+use crate::config::BaseUrl;
 
 /// A built site on disk.
 pub(super) struct Built {
@@ -21,10 +22,10 @@ pub(super) struct Built {
 
 impl Built {
     /// The site built into `folder` for the address `base_url`.
-    pub(super) fn new(folder: &Path, base_url: &str) -> std::io::Result<Built> {
+    pub(super) fn new(folder: &Path, base_url: &BaseUrl) -> std::io::Result<Built> {
         Ok(Built {
             folder: folder.canonicalize()?,
-            mount: mount(base_url),
+            mount: mount(base_url.path()),
         })
     }
 
@@ -86,13 +87,9 @@ impl Site for Built {
     }
 }
 
-/// The path of `base_url`, from its first `/` after the host to a final `/`.
-fn mount(base_url: &str) -> String {
-    let path = base_url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
-        .unwrap_or("/");
-    let path = path.split(['?', '#']).next().unwrap_or_default();
+/// Where a site built for the path `path` of its address is served: `path` with one final
+/// `/`.
+fn mount(path: &str) -> String {
     match path.trim_end_matches('/') {
         "" => "/".to_string(),
         path => format!("{path}/"),
@@ -105,10 +102,12 @@ mod tests {
 
     #[test]
     fn the_site_is_served_at_the_path_of_its_address() {
+        let mount = |url: &str| mount(BaseUrl::parse(url).unwrap().path());
         assert_eq!(mount("https://example.org/"), "/");
         assert_eq!(mount("https://example.org"), "/");
         assert_eq!(mount("https://example.org/meeting-4/"), "/meeting-4/");
         assert_eq!(mount("https://example.org/a/b"), "/a/b/");
+        assert_eq!(mount("https://example.org//"), "/");
         assert_eq!(mount("http://localhost:8000/"), "/");
     }
 }

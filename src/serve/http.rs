@@ -74,7 +74,7 @@ const BACKLOG: u32 = 1024;
 const FILE_CHUNK: usize = 64 * 1024;
 
 /// A server bound to its port, not yet answering.
-pub struct Server {
+pub(super) struct Server {
     runtime: Runtime,
     listener: TcpListener,
     hosts: Hosts,
@@ -82,7 +82,7 @@ pub struct Server {
 
 impl Server {
     /// Binds the asked port, or the next free one after it.
-    pub fn bind(listen: &Listen) -> Result<Server, BindError> {
+    pub(super) fn bind(listen: &Listen) -> Result<Server, BindError> {
         let first = SocketAddr::new(listen.bind, listen.port);
         let failed = |source| BindError {
             address: first,
@@ -122,12 +122,12 @@ impl Server {
     }
 
     /// The address bound.
-    pub fn address(&self) -> SocketAddr {
+    pub(super) fn address(&self) -> SocketAddr {
         SocketAddr::new(self.hosts.bind, self.hosts.port)
     }
 
     /// Answers requests with `site` until the process ends.
-    pub fn run(self, site: impl Site) -> ! {
+    pub(super) fn run(self, site: impl Site) -> ! {
         let Server {
             runtime,
             listener,
@@ -309,13 +309,13 @@ fn split_host(host: &str) -> Option<(&str, Option<u16>)> {
 }
 
 /// What a site answers: the path asked for and its query, the method and host being fine.
-pub trait Site: Send + Sync + 'static {
+pub(super) trait Site: Send + Sync + 'static {
     /// The answer to a GET (or HEAD) of `asked`.
     fn answer(&self, asked: &Asked<'_>) -> Answer;
 }
 
 /// A request as a [`Site`] sees it.
-pub struct Asked<'a> {
+pub(super) struct Asked<'a> {
     /// The path, as sent (still percent-encoded).
     pub path: &'a str,
     /// The query after `?`, or empty.
@@ -323,7 +323,7 @@ pub struct Asked<'a> {
 }
 
 /// A whole answer: status, type and body.
-pub struct Answer {
+pub(super) struct Answer {
     status: StatusCode,
     content_type: &'static str,
     body: Body,
@@ -334,7 +334,7 @@ pub struct Answer {
 
 impl Answer {
     /// An answer of `status` with a body of `content_type`.
-    pub fn new(status: StatusCode, content_type: &'static str, body: Body) -> Answer {
+    pub(super) fn new(status: StatusCode, content_type: &'static str, body: Body) -> Answer {
         Answer {
             status,
             content_type,
@@ -345,13 +345,13 @@ impl Answer {
     }
 
     /// An answer that is only its status, in words.
-    pub fn status(status: StatusCode) -> Answer {
+    pub(super) fn status(status: StatusCode) -> Answer {
         let text = format!("{status}\n");
         Answer::new(status, "text/plain; charset=utf-8", Body::bytes(text))
     }
 
     /// A redirect to `location` (a path of this server).
-    pub fn redirect(location: String) -> Answer {
+    pub(super) fn redirect(location: String) -> Answer {
         let mut answer = Answer::status(StatusCode::FOUND);
         answer.location = Some(location);
         answer
@@ -383,7 +383,7 @@ impl Answer {
 
 /// The body of an answer: bytes in memory (shared, not copied, with the output they are
 /// in), a file read a piece at a time, or a stream that ends when its sender does.
-pub struct Body(Source);
+pub(super) struct Body(Source);
 
 enum Source {
     Pieces(VecDeque<Bytes>),
@@ -393,25 +393,25 @@ enum Source {
 
 impl Body {
     /// A body of one piece.
-    pub fn bytes(bytes: impl Into<Bytes>) -> Body {
+    pub(super) fn bytes(bytes: impl Into<Bytes>) -> Body {
         Body::pieces([bytes.into()])
     }
 
     /// A body of pieces sent one after the other.
-    pub fn pieces(pieces: impl IntoIterator<Item = Bytes>) -> Body {
+    pub(super) fn pieces(pieces: impl IntoIterator<Item = Bytes>) -> Body {
         Body(Source::Pieces(pieces.into_iter().collect()))
     }
 
     /// The whole of a file, read as it is sent: a large file takes one piece of memory
     /// per connection, not its size.
-    pub fn file(file: File) -> io::Result<Body> {
+    pub(super) fn file(file: File) -> io::Result<Body> {
         let left = file.metadata()?.len();
         Ok(Body(Source::File { file, left }))
     }
 
     /// What `receiver` receives, until its sender is dropped; the sender sees the channel
     /// closed once the client has gone.
-    pub fn stream(receiver: mpsc::Receiver<Bytes>) -> Body {
+    pub(super) fn stream(receiver: mpsc::Receiver<Bytes>) -> Body {
         Body(Source::Stream(receiver))
     }
 }

@@ -27,7 +27,8 @@ use std::sync::Arc;
 
 pub use http::{BindError, Listen};
 
-use crate::Options;
+use crate::config::BaseUrl;
+use crate::pipeline::Options;
 
 /// Why `serve` could not start.
 #[derive(Debug, thiserror::Error)]
@@ -104,7 +105,7 @@ pub fn serve(root: &Path, options: Options, listen: &Listen) -> Result<Infallibl
 /// process is stopped (Ctrl-C): nothing is watched or rebuilt, and no script is added.
 pub fn serve_built(
     folder: &Path,
-    base_url: &str,
+    base_url: &BaseUrl,
     listen: &Listen,
 ) -> Result<Infallible, ServeError> {
     let not_built = |reason: &str| ServeError::NotBuilt {

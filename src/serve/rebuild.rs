@@ -10,7 +10,7 @@ use std::time::Instant;
 use super::state::{Reported, State};
 use crate::diagnostics::{describe, Warning};
 use crate::output::Output;
-use crate::{Cache, Options};
+use crate::pipeline::{self, Cache, Options};
 
 /// The rebuild loop's side: builds the site and publishes the outcome.
 pub(super) struct Builder {
@@ -44,7 +44,7 @@ impl Builder {
         // A bug of majlis that panics on some content must not end the editor's session: the
         // panic is printed, and the last good build stays served until the next change.
         let Ok(built) = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            crate::build_with(&self.root, &self.options, &mut self.cache)
+            pipeline::build_with(&self.root, &self.options, &mut self.cache)
         })) else {
             eprintln!(
                 "the build stopped on an internal error (above); still serving the last good build"

@@ -1,24 +1,28 @@
-//! What `serve` keeps from one build to the next: parsed content files, rendered Markdown,
-//! finished pages, the calendar feeds and the sessions' JSON-LD, each stored under a hash of
-//! everything it was made from (the file's bytes, the Markdown's text, the page's template
-//! context, model and templates, the programme). A changed input is a new key, so an entry
-//! can never be stale: a rebuild with the cache gives the bytes a fresh build gives, only
-//! sooner. There is no dependency graph to keep right (Zola #401, #757).
+//! The lowest layer of reuse: keys that hash everything a piece of a build is made from,
+//! values kept by key from one build to the next ([`Memo`]), and the lock helper the threads
+//! of a build share. A changed input is a new key, so a value kept can never be stale: a
+//! rebuild that reuses gives the bytes a fresh build gives, only sooner. There is no
+//! dependency graph to keep right (Zola #401, #757). Nothing of the crate is imported here.
 
-use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::{Mutex, MutexGuard};
 
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::lock;
+/// Locks a value of a build that threads only ever change by single steps (an insertion, a
+/// push), so that even a lock a panic poisoned holds a consistent one.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// A 128-bit hash of everything a piece of the build is made from: accidental collisions
 /// are out of reach at any site's size.
-pub type Key = u128;
+pub(crate) type Key = u128;
 
 /// Builds a [`Key`] from the parts of an input, each length-prefixed so that no two
 /// different inputs run together into the same bytes.
@@ -112,56 +116,6 @@ impl io::Write for Digest {
     }
 }
 
-/// Published files, each with its path.
-pub(crate) type Files = Arc<Vec<(String, Arc<Vec<u8>>)>>;
-
-/// What one build made, for the next builds to reuse. `serve` keeps one between rebuilds
-/// (see [`crate::build_with`]); a one-off `build` has none and keeps nothing.
-#[derive(Default)]
-pub struct Cache {
-    /// Parsed content files, by kind, path and bytes.
-    pub(crate) files: Memo<Arc<dyn Any + Send + Sync>>,
-    /// Markdown rendered to HTML, by text and options.
-    pub(crate) markdown: Memo<Arc<str>>,
-    /// Finished pages (rendered and minified), by template, theme and context.
-    pub(crate) pages: Memo<Arc<Vec<u8>>>,
-    /// The calendar feeds and schedule exports, each with its path, by the programme they are
-    /// made from (see `render::programme_key`) and their timestamp.
-    pub(crate) feeds: Memo<Files>,
-    /// The JSON-LD of every session of a language, by what it is made from.
-    pub(crate) sessions: Memo<Arc<crate::render::structured::Sessions>>,
-}
-
-impl Cache {
-    /// An empty cache, filled by the builds it is given to.
-    pub fn new() -> Cache {
-        Cache {
-            files: Memo::new(),
-            markdown: Memo::new(),
-            pages: Memo::new(),
-            feeds: Memo::new(),
-            sessions: Memo::new(),
-        }
-    }
-
-    /// No cache: every piece is made afresh and nothing is kept, so that a one-off build
-    /// holds no more than it needs.
-    pub(crate) fn none() -> Cache {
-        Cache::default()
-    }
-
-    /// Ends a build. After a good one, what it did not use is dropped (so the cache holds
-    /// one site's worth); after a failed one, everything is kept for when the error is
-    /// fixed.
-    pub(crate) fn finish(&mut self, succeeded: bool) {
-        self.files.finish(succeeded);
-        self.markdown.finish(succeeded);
-        self.pages.finish(succeeded);
-        self.feeds.finish(succeeded);
-        self.sessions.finish(succeeded);
-    }
-}
-
 /// Values by key, for the build running now and the one before it.
 pub(crate) struct Memo<V> {
     enabled: bool,
@@ -171,22 +125,21 @@ pub(crate) struct Memo<V> {
     kept: Mutex<HashMap<Key, V>>,
 }
 
-impl<V> Default for Memo<V> {
-    /// A memo that keeps nothing.
-    fn default() -> Memo<V> {
+impl<V: Clone> Memo<V> {
+    /// An empty memo, filled by the builds it is given to.
+    pub(crate) fn new() -> Memo<V> {
         Memo {
-            enabled: false,
+            enabled: true,
             used: Mutex::default(),
             kept: Mutex::default(),
         }
     }
-}
 
-impl<V: Clone> Memo<V> {
-    fn new() -> Memo<V> {
+    /// A memo that keeps nothing: every value is made afresh, and no key is even computed.
+    pub(crate) fn disabled() -> Memo<V> {
         Memo {
-            enabled: true,
-            ..Memo::default()
+            enabled: false,
+            ..Memo::new()
         }
     }
 
@@ -243,7 +196,9 @@ impl<V: Clone> Memo<V> {
         }
     }
 
-    fn finish(&mut self, succeeded: bool) {
+    /// Ends a build. After a good one, what it did not use is dropped (so the memo holds one
+    /// site's worth); after a failed one, everything is kept for when the error is fixed.
+    pub(crate) fn finish(&mut self, succeeded: bool) {
         let used = std::mem::take(self.used.get_mut().unwrap_or_else(|p| p.into_inner()));
         let kept = self.kept.get_mut().unwrap_or_else(|p| p.into_inner());
         if succeeded {
@@ -287,7 +242,7 @@ mod tests {
 
     #[test]
     fn no_cache_keeps_nothing() {
-        let memo: Memo<u32> = Memo::default();
+        let memo: Memo<u32> = Memo::disabled();
         assert_eq!(memo.get_or(|| 1, || 10), 10);
         assert_eq!(memo.get_or(|| 1, || 11), 11);
     }

@@ -1,9 +1,10 @@
-//! Reading YAML with the place of every error: a first pass with yaml-rust2 that reports
-//! mistakes of form at their own place and finds the line and column of every value by its
-//! path (for errors found after parsing), then serde_yaml for the values.
+//! Reading the site's YAML with the place of every error: a first pass with yaml-rust2 that
+//! reports mistakes of form at their own place and finds the line and column of every value
+//! by its path (for errors found after parsing), then serde_yaml for the values. Below the
+//! configuration and the content, which both read YAML files of the site.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
@@ -11,8 +12,52 @@ use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::{Error, Place, Problem};
 
+/// A parsed YAML file with the places of its values.
+#[derive(Debug)]
+pub(crate) struct Located<T> {
+    /// The file, relative to the site's root.
+    pub(crate) file: PathBuf,
+    /// Its content.
+    pub(crate) value: T,
+    /// Where each value is.
+    pub(crate) locator: Locator,
+}
+
+impl<T> Located<T> {
+    /// The place of the value at `path` (`days.0.sessions.1.end`).
+    pub(crate) fn place(&self, path: &str) -> Place {
+        self.locator.place(&self.file, path)
+    }
+}
+
+/// Refuses a file of the site at `root` (`file`, relative to it) that is, once symbolic
+/// links are followed, outside the site or hidden in it (a hidden file, or in a hidden
+/// folder but `.well-known/`). A file that does not exist is left to whoever reads it to
+/// report.
+pub(crate) fn check_inside_site(root: &Path, file: &Path) -> Result<(), Error> {
+    let (Ok(site), Ok(real)) = (
+        std::fs::canonicalize(root),
+        std::fs::canonicalize(root.join(file)),
+    ) else {
+        return Ok(());
+    };
+    let Ok(inside) = real.strip_prefix(&site) else {
+        let problem = Problem::LinkOutsideSite(real.display().to_string());
+        return Err(Error::new(Place::file(file), problem));
+    };
+    let hidden = inside.components().any(|part| {
+        let name = part.as_os_str().to_string_lossy();
+        name.starts_with('.') && name != ".well-known"
+    });
+    if hidden {
+        let problem = Problem::LinkToHidden(inside.display().to_string());
+        return Err(Error::new(Place::file(file), problem));
+    }
+    Ok(())
+}
+
 /// Reads a source file as text: UTF-8, with a byte-order mark tolerated and dropped.
-pub fn read_text(root: &Path, file: &Path) -> Result<String, Error> {
+pub(crate) fn read_text(root: &Path, file: &Path) -> Result<String, Error> {
     let bytes = std::fs::read(root.join(file))
         .map_err(|e| Error::new(Place::file(file), Problem::Unreadable(e.to_string())))?;
     decode(bytes, file)
@@ -41,12 +86,12 @@ pub fn decode(bytes: Vec<u8>, file: &Path) -> Result<String, Error> {
 /// The deepest nesting a YAML file may have. The content model needs six levels (a day's
 /// session's title per language); nothing an editor means goes near this, and libyaml, under
 /// serde_yaml, slows down with the square of the depth of nested `[` (100,000 took a minute).
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// The largest YAML text majlis reads, in bytes: a programme of 10,000 sessions in three
 /// languages is about a tenth of it (the example's is 700 bytes a session). More is a file
 /// that is not a programme (a log saved under its name).
-pub const MAX_BYTES: usize = 64 << 20;
+pub(crate) const MAX_BYTES: usize = 64 << 20;
 
 /// Parses YAML into `T` with the places of its values; `first_line` is the line of the file
 /// the text starts after (for front matter), so that errors name the file's own line.
@@ -66,12 +111,16 @@ pub fn parse_located<T: DeserializeOwned>(
 }
 
 /// Parses YAML into `T`, checked as [`parse_located`] does, without keeping the places.
-pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Error> {
+pub(crate) fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: usize,
+) -> Result<T, Error> {
     parse_located(text, file, first_line).map(|(value, _)| value)
 }
 
 /// Deserialises YAML text that [`Locator::read`] accepted into `T`.
-pub fn deserialize<T: DeserializeOwned>(
+pub(crate) fn deserialize<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: usize,
@@ -168,7 +217,7 @@ impl Locator {
     /// Reads `text`, whose first line is line `first_line + 1` of `file`, in one pass that
     /// takes time in proportion to its length, and locates its values; the first mistake in
     /// its form is an error at its place.
-    pub fn read(text: &str, file: &Path, first_line: usize) -> Result<Locator, Error> {
+    pub(crate) fn read(text: &str, file: &Path, first_line: usize) -> Result<Locator, Error> {
         let at = |line: usize, column: usize| Place::at(file, line + first_line, column);
         if text.len() > MAX_BYTES {
             let (line, column) = line_and_column(text, MAX_BYTES);
@@ -218,7 +267,7 @@ impl Locator {
     }
 
     /// The place of the value at `path`, or of its nearest located parent.
-    pub fn place(&self, file: &Path, path: &str) -> Place {
+    pub(crate) fn place(&self, file: &Path, path: &str) -> Place {
         let mut path = path;
         loop {
             if let Some(&(line, column)) = self.places.get(path) {

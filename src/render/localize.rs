@@ -5,14 +5,14 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::markdown;
-use crate::cache::{Digest, Memo};
 use crate::config::{Config, Direction, Language};
+use crate::memo::{Digest, Memo};
 use crate::text::{Chosen, Text};
 
 /// Text chosen for a page's language. `html` is the escaped text, wrapped in an element with
 /// its own `lang` and `dir` when it fell back to another language.
 #[derive(Debug, Clone, Serialize)]
-pub struct Localized {
+pub(super) struct Localized {
     /// The plain text, for attributes.
     pub text: String,
     /// The text as HTML, for content.
@@ -26,7 +26,7 @@ pub struct Localized {
 }
 
 /// Chooses text for one language of the site.
-pub struct Localizer<'a> {
+pub(super) struct Localizer<'a> {
     /// The page's language.
     pub language: &'a Language,
     config: &'a Config,
@@ -36,7 +36,7 @@ pub struct Localizer<'a> {
 
 impl<'a> Localizer<'a> {
     /// A localizer for `language`, which takes Markdown already rendered from `rendered`.
-    pub fn new(
+    pub(super) fn new(
         config: &'a Config,
         language: &'a Language,
         rendered: &'a Memo<Arc<str>>,
@@ -49,7 +49,7 @@ impl<'a> Localizer<'a> {
     }
 
     fn default_code(&self) -> &str {
-        &self.config.languages[0].code
+        &self.config.default_language().code
     }
 
     /// The language a chosen text is in, if it is not the page's, with its direction. It
@@ -71,7 +71,7 @@ impl<'a> Localizer<'a> {
     }
 
     /// A text field in this language.
-    pub fn text(&self, text: &Text) -> Localized {
+    pub(super) fn text(&self, text: &Text) -> Localized {
         let chosen = text.get(&self.language.code, self.default_code());
         let foreign = self.foreign(chosen);
         let direction = foreign.as_ref().map_or(self.language.direction, |f| f.1);
@@ -102,7 +102,7 @@ impl<'a> Localizer<'a> {
     }
 
     /// An optional text field.
-    pub fn optional(&self, text: &Option<Text>) -> Option<Localized> {
+    pub(super) fn optional(&self, text: &Option<Text>) -> Option<Localized> {
         text.as_ref()
             .filter(|t| !t.is_empty())
             .map(|t| self.text(t))
@@ -110,7 +110,7 @@ impl<'a> Localizer<'a> {
 
     /// A Markdown field rendered to HTML in this language, in a `<div lang dir>` when it fell
     /// back.
-    pub fn markdown(&self, text: &Text) -> Option<String> {
+    pub(super) fn markdown(&self, text: &Text) -> Option<String> {
         if text.is_empty() {
             return None;
         }

@@ -1,0 +1,112 @@
+//! Every path the site publishes, from the site's root, made here and nowhere else: the
+//! pages in each language, the calendar feeds, the exports, the site's own files. The
+//! content model names them (`LANG/programme/`, `LANG/sessions/ID.ics`); a template takes
+//! them from its context rather than writing them.
+
+use crate::config::BaseUrl;
+use crate::event::Event;
+
+/// A page of the site, the same in every language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PageRef {
+    /// `LANG/`.
+    Home,
+    /// `LANG/programme/`.
+    Programme,
+    /// `LANG/speakers/`.
+    Speakers,
+    /// `LANG/speakers/ID/`, by index into the event's speakers.
+    Speaker(usize),
+    /// `LANG/SLUG/`, by index into the event's pages.
+    Page(usize),
+}
+
+impl PageRef {
+    /// Every page of a language.
+    pub(crate) fn all(event: &Event) -> Vec<PageRef> {
+        let mut refs = vec![PageRef::Home, PageRef::Programme, PageRef::Speakers];
+        refs.extend((0..event.speakers.len()).map(PageRef::Speaker));
+        refs.extend((0..event.pages.len()).map(PageRef::Page));
+        refs
+    }
+
+    /// Its folder, ending with `/`: `fr/speakers/varol-dur/`.
+    pub(crate) fn dir(self, event: &Event, lang: &str) -> String {
+        match self {
+            PageRef::Home => home(lang),
+            PageRef::Programme => programme(lang),
+            PageRef::Speakers => speakers(lang),
+            PageRef::Speaker(i) => speaker(lang, &event.speakers[i].id),
+            PageRef::Page(i) => format!("{lang}/{}/", event.pages[i].slugs[lang]),
+        }
+    }
+}
+
+/// A language's home page: `fr/`.
+pub(crate) fn home(lang: &str) -> String {
+    format!("{lang}/")
+}
+
+/// A language's programme: `fr/programme/`.
+fn programme(lang: &str) -> String {
+    format!("{lang}/programme/")
+}
+
+/// A language's speakers: `fr/speakers/`.
+fn speakers(lang: &str) -> String {
+    format!("{lang}/speakers/")
+}
+
+/// A speaker's page: `fr/speakers/varol-dur/`.
+pub(crate) fn speaker(lang: &str, id: &str) -> String {
+    format!("{}{id}/", speakers(lang))
+}
+
+/// A session, on the programme page: `fr/programme/#opening`.
+pub(crate) fn session(lang: &str, id: &str) -> String {
+    format!("{}#{id}", programme(lang))
+}
+
+/// The file of a page of the folder `dir` (from [`PageRef::dir`]).
+pub(crate) fn page_file(dir: &str) -> String {
+    format!("{dir}index.html")
+}
+
+/// A language's calendar of the whole programme: `fr/calendar.ics`.
+pub(crate) fn calendar(lang: &str) -> String {
+    format!("{lang}/calendar.ics")
+}
+
+/// One session's calendar: `fr/sessions/opening.ics`.
+pub(crate) fn session_calendar(lang: &str, id: &str) -> String {
+    format!("{lang}/sessions/{id}.ics")
+}
+
+/// One speaker's sessions as a calendar: `fr/speakers/varol-dur.ics`.
+pub(crate) fn speaker_calendar(lang: &str, id: &str) -> String {
+    format!("{}{id}.ics", speakers(lang))
+}
+
+/// The `webcal://` address of a language's calendar, which calendar apps open as a
+/// subscription rather than as a one-off import.
+pub(crate) fn subscription(base: &BaseUrl, lang: &str) -> String {
+    format!("webcal://{}{}", base.without_scheme(), calendar(lang))
+}
+
+/// A file of the theme's `static/` folder, as published: `assets/style.css`.
+pub(crate) fn asset(path: &str) -> String {
+    format!("assets/{path}")
+}
+
+/// The language chooser at the site's root, the `x-default` of every page.
+pub(crate) const CHOOSER: &str = "index.html";
+/// The page a host serves for any missing path.
+pub(crate) const NOT_FOUND: &str = "404.html";
+/// The programme for conference apps (frab/c3voc), as XML.
+pub(crate) const SCHEDULE_XML: &str = "schedule.xml";
+/// The programme for conference apps (c3voc), as JSON.
+pub(crate) const SCHEDULE_JSON: &str = "schedule.json";
+/// Every page in every language, for search engines.
+pub(crate) const SITEMAP: &str = "sitemap.xml";
+/// What crawlers may visit, and where the sitemap is.
+pub(crate) const ROBOTS: &str = "robots.txt";

@@ -1,0 +1,449 @@
+//! The event as templates see it in one language: the view of each part of the model (the
+//! event, a person, a day and its sessions, a speaker's appearances) and of the page's place
+//! in the site (navigation, language switcher, alternates). What each template is given of
+//! them is in [`super::context`].
+
+use serde::Serialize;
+
+use super::dates::{DateFormats, DayTimes, Times};
+use super::localize::{Localized, Localizer};
+use super::routes::{self, PageRef};
+use super::strings::Strings;
+use crate::config::{BaseUrl, Config, Language};
+use crate::event::{Day, Event, Role, Session, Speaker};
+
+/// A language's code, name and direction, for `<html lang dir>` and lists of languages.
+#[derive(Serialize)]
+pub(crate) struct LanguageInfo {
+    code: String,
+    name: String,
+    dir: &'static str,
+}
+
+impl LanguageInfo {
+    pub(crate) fn of(language: &Language) -> LanguageInfo {
+        LanguageInfo {
+            code: language.code.clone(),
+            name: language.name.clone(),
+            dir: language.direction.as_str(),
+        }
+    }
+}
+
+/// The event: what it is, when and where, by whom.
+#[derive(Serialize)]
+pub(crate) struct EventView {
+    pub(crate) name: Localized,
+    short_name: Option<Localized>,
+    description: Option<String>,
+    venue: Option<Localized>,
+    dates: String,
+    organisers: Vec<OrganiserView>,
+    interpretation: Vec<LanguageInfo>,
+}
+
+#[derive(Serialize)]
+struct OrganiserView {
+    name: Localized,
+    role: Option<Localized>,
+    url: Option<String>,
+}
+
+impl EventView {
+    pub(crate) fn new(
+        config: &Config,
+        event: &Event,
+        localizer: &Localizer,
+        formats: &DateFormats,
+    ) -> EventView {
+        EventView {
+            name: localizer.text(&event.name),
+            short_name: localizer.optional(&event.short_name),
+            description: event
+                .description
+                .as_ref()
+                .and_then(|d| localizer.markdown(d)),
+            venue: localizer.optional(&event.venue),
+            dates: formats.range(event.start_date, event.end_date),
+            organisers: event
+                .organisers
+                .iter()
+                .map(|o| OrganiserView {
+                    name: localizer.text(&o.name),
+                    role: localizer.optional(&o.role),
+                    url: o.url.clone(),
+                })
+                .collect(),
+            interpretation: event
+                .interpretation
+                .iter()
+                .map(|code| match config.language(code) {
+                    Some(l) => LanguageInfo::of(l),
+                    None => LanguageInfo {
+                        code: code.clone(),
+                        name: code.clone(),
+                        dir: "auto",
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A speaker, as every page that names them shows them.
+#[derive(Serialize, Clone)]
+pub(crate) struct PersonView {
+    id: String,
+    url: String,
+    pub(crate) name: Localized,
+    honorific: Option<Localized>,
+    role: Option<Localized>,
+    organisation: Option<Localized>,
+    photo: Option<String>,
+    initials: String,
+    hue: u32,
+}
+
+impl PersonView {
+    pub(crate) fn new(speaker: &Speaker, localizer: &Localizer) -> PersonView {
+        let name = localizer.text(&speaker.name);
+        PersonView {
+            id: speaker.id.clone(),
+            url: routes::speaker(&localizer.language.code, &speaker.id),
+            initials: initials(&name.text),
+            hue: speaker
+                .id
+                .bytes()
+                .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
+                % 360,
+            name,
+            honorific: localizer.optional(&speaker.honorific),
+            role: localizer.optional(&speaker.role),
+            organisation: localizer.optional(&speaker.organisation),
+            photo: speaker.photo.as_deref().map(crate::links::encode_path),
+        }
+    }
+}
+
+/// The first letters of the first and last words of a name.
+fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = words.first().and_then(|w| w.chars().next());
+    let last = words.iter().skip(1).last().and_then(|w| w.chars().next());
+    let letters: Vec<String> = first
+        .into_iter()
+        .chain(last)
+        .map(|c| c.to_uppercase().collect())
+        .collect();
+    // Arabic letters side by side join into a word: a zero-width non-joiner keeps the initials
+    // apart. Only there, so that a Latin page needs no Arabic font for it.
+    let arabic = |s: &String| s.chars().all(|c| ('\u{0600}'..='\u{08FF}').contains(&c));
+    let separator = if letters.iter().all(arabic) {
+        "\u{200c}"
+    } else {
+        ""
+    };
+    letters.join(separator)
+}
+
+/// The speakers of a language by id, as the template value `people`.
+pub(crate) struct People<'v>(pub(crate) &'v [PersonView]);
+
+impl Serialize for People<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|person| (&person.id, person)))
+    }
+}
+
+/// A speaker's page: the person, with their biography.
+#[derive(Serialize)]
+pub(crate) struct SpeakerView<'a> {
+    #[serde(flatten)]
+    pub(crate) person: &'a PersonView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) biography: Option<String>,
+}
+
+/// A day of the programme, with its sessions.
+#[derive(Serialize)]
+pub(crate) struct DayView {
+    anchor: String,
+    date: String,
+    title: Option<Localized>,
+    zone: String,
+    sessions: Vec<SessionView>,
+}
+
+impl DayView {
+    pub(crate) fn new(
+        day: &Day,
+        times: &DayTimes,
+        event: &Event,
+        localizer: &Localizer,
+        strings: &Strings,
+    ) -> DayView {
+        let sessions = day
+            .sessions
+            .iter()
+            .zip(&times.sessions)
+            .map(|(session, times)| SessionView::new(session, times, event, localizer, strings))
+            .collect();
+        DayView {
+            anchor: format!("day-{}", day.date),
+            date: times.date.clone(),
+            title: localizer.optional(&day.title),
+            zone: times.zone.clone(),
+            sessions,
+        }
+    }
+}
+
+/// A session as templates see it. Its people are ids into `people`, the language's
+/// [`People`]: a speaker of ten sessions is then in the template data once, not ten times.
+#[derive(Serialize)]
+struct SessionView {
+    id: String,
+    kind: &'static str,
+    kind_label: Localized,
+    title: Localized,
+    description: Option<String>,
+    location: Option<Localized>,
+    start: String,
+    end: Option<String>,
+    start_iso: String,
+    end_iso: Option<String>,
+    cancelled: bool,
+    /// Its `.ics`, for "add to calendar".
+    calendar: String,
+    moderators: Vec<String>,
+    speakers: Vec<String>,
+}
+
+impl SessionView {
+    fn new(
+        session: &Session,
+        times: &Times,
+        event: &Event,
+        localizer: &Localizer,
+        strings: &Strings,
+    ) -> SessionView {
+        let ids = |people: &[usize]| {
+            people
+                .iter()
+                .map(|&i| event.speakers[i].id.clone())
+                .collect()
+        };
+        let kind = session.kind.name();
+        SessionView {
+            id: session.id.clone(),
+            kind,
+            kind_label: strings.get_or(&format!("kind_{kind}"), kind, localizer),
+            title: localizer.text(&session.title),
+            description: session
+                .description
+                .as_ref()
+                .and_then(|d| localizer.markdown(d)),
+            location: localizer.optional(&session.location),
+            start: times.start.clone(),
+            end: times.end.clone(),
+            start_iso: times.start_iso.clone(),
+            end_iso: times.end_iso.clone(),
+            cancelled: session.cancelled,
+            calendar: routes::session_calendar(&localizer.language.code, &session.id),
+            moderators: ids(&session.moderators),
+            speakers: ids(&session.speakers),
+        }
+    }
+}
+
+/// A session a speaker is in, as their page lists it.
+#[derive(Serialize)]
+pub(crate) struct AppearanceView {
+    date: String,
+    start: String,
+    end: Option<String>,
+    start_iso: String,
+    end_iso: Option<String>,
+    title: Localized,
+    url: String,
+    role: Localized,
+    cancelled: bool,
+    /// The session's `.ics`, for "add to calendar".
+    calendar: String,
+}
+
+impl AppearanceView {
+    /// The sessions `speaker` is in, with the times of the language (`times`, by day).
+    pub(crate) fn all(
+        speaker: &Speaker,
+        event: &Event,
+        times: &[DayTimes],
+        localizer: &Localizer,
+        strings: &Strings,
+    ) -> Vec<AppearanceView> {
+        let code = &localizer.language.code;
+        speaker
+            .appearances
+            .iter()
+            .map(|a| {
+                let session = &event.programme.days[a.day].sessions[a.session];
+                let day = &times[a.day];
+                let times = &day.sessions[a.session];
+                let role_key = match a.role {
+                    Role::Moderator => "role_moderator",
+                    Role::Speaker => "role_speaker",
+                };
+                AppearanceView {
+                    date: day.date.clone(),
+                    start: times.start.clone(),
+                    end: times.end.clone(),
+                    start_iso: times.start_iso.clone(),
+                    end_iso: times.end_iso.clone(),
+                    title: localizer.text(&session.title),
+                    url: routes::session(code, &session.id),
+                    role: strings.get_or(role_key, role_key, localizer),
+                    cancelled: session.cancelled,
+                    calendar: routes::session_calendar(code, &session.id),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A link of the site's navigation.
+#[derive(Serialize)]
+pub(crate) struct NavItem {
+    title: Localized,
+    url: String,
+    current: bool,
+}
+
+impl NavItem {
+    /// Home, programme, speakers, then the pages that are in the menu, for the page
+    /// `current`.
+    pub(crate) fn all(
+        current: PageRef,
+        event: &Event,
+        localizer: &Localizer,
+        strings: &Strings,
+    ) -> Vec<NavItem> {
+        let code = &localizer.language.code;
+        let mut items = Vec::new();
+        for (page, key) in [
+            (PageRef::Home, "home"),
+            (PageRef::Programme, "programme"),
+            (PageRef::Speakers, "speakers"),
+        ] {
+            if let Some(title) = strings.get(key) {
+                items.push(NavItem {
+                    title: title.clone(),
+                    url: page.dir(event, code),
+                    current: page == current
+                        || (page == PageRef::Speakers && matches!(current, PageRef::Speaker(_))),
+                });
+            }
+        }
+        for (i, free) in event
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.menu.is_some())
+        {
+            items.push(NavItem {
+                title: localizer.text(&free.title),
+                url: PageRef::Page(i).dir(event, code),
+                current: current == PageRef::Page(i),
+            });
+        }
+        items
+    }
+}
+
+/// The page in one language, for `<link rel="alternate" hreflang>`.
+#[derive(Serialize)]
+pub(crate) struct Alternate {
+    hreflang: String,
+    url: String,
+}
+
+impl Alternate {
+    /// The page in every language, then the site's root as `x-default`.
+    pub(crate) fn all(
+        page: PageRef,
+        event: &Event,
+        base: &BaseUrl,
+        languages: &[&Language],
+    ) -> Vec<Alternate> {
+        let mut alternates: Vec<Alternate> = languages
+            .iter()
+            .map(|l| Alternate {
+                hreflang: l.code.clone(),
+                url: format!("{base}{}", page.dir(event, &l.code)),
+            })
+            .collect();
+        alternates.push(Alternate {
+            hreflang: "x-default".into(),
+            url: base.to_string(),
+        });
+        alternates
+    }
+}
+
+/// A link of the language switcher, to the page in one language.
+#[derive(Serialize)]
+pub(crate) struct SwitcherItem {
+    code: String,
+    name: String,
+    dir: &'static str,
+    url: String,
+    current: bool,
+}
+
+impl SwitcherItem {
+    /// The page in every language; `current` is the page's own.
+    pub(crate) fn all(
+        page: PageRef,
+        event: &Event,
+        languages: &[&Language],
+        current: &str,
+    ) -> Vec<SwitcherItem> {
+        languages
+            .iter()
+            .map(|l| SwitcherItem {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                dir: l.direction.as_str(),
+                url: page.dir(event, &l.code),
+                current: l.code == current,
+            })
+            .collect()
+    }
+}
+
+/// A language of the chooser and of the 404 page: its home, in its own words.
+#[derive(Serialize)]
+pub(crate) struct Choice {
+    code: String,
+    name: String,
+    dir: &'static str,
+    url: String,
+    event_name: String,
+    not_found: String,
+}
+
+impl Choice {
+    /// The choice of `language`, with its event's name and its strings.
+    pub(crate) fn new(language: &Language, event: &EventView, strings: &Strings) -> Choice {
+        Choice {
+            code: language.code.clone(),
+            name: language.name.clone(),
+            dir: language.direction.as_str(),
+            url: routes::home(&language.code),
+            event_name: event.name.text.clone(),
+            not_found: strings
+                .text("not_found_link")
+                .map(str::to_string)
+                .unwrap_or_else(|| language.name.clone()),
+        }
+    }
+}
