@@ -233,7 +233,7 @@ async function codesKeptWhole(page, label) {
       }
       return found;
     });
-    for (const code of broken) fail(`${label}: "${code}" is broken across lines at ${width}px`);
+    for (const code of new Set(broken)) fail(`${label}: "${code}" is broken across lines at ${width}px`);
   }
   await page.setViewportSize(DESKTOP);
 }
