@@ -9,6 +9,7 @@
 
 import { execFileSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as chromeLauncher from "chrome-launcher";
@@ -86,6 +87,7 @@ try {
         ),
         performanceRuns: runs.map((r) => Math.round(r.categories.performance.score * 100)),
         lighthouse: lhr.lighthouseVersion,
+        benchmarkIndex: lhr.environment.benchmarkIndex,
         browser: lhr.environment.hostUserAgent,
       };
       results.push(result);
@@ -129,6 +131,7 @@ run of median performance kept (Lighthouse's advice on variance).
 - measured: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC
 - Lighthouse ${measured?.lighthouse}, ${measured?.browser.match(/(Headless)?Chrome\/[\d.]+/)?.[0]} (Debian's Chromium)
 - site: the example event, built by \`majlis build\`
+- the machine: Lighthouse's benchmark index ${results.filter((r) => r.built).map((r) => Math.round(r.benchmarkIndex)).sort((a, b) => a - b).filter((_, i, all) => i === 0 || i === all.length - 1).join(" to ")}, load average ${loadavg().map((l) => l.toFixed(1)).join(", ")} at the end (performance, total blocking time above all, falls on a busy machine)
 
 | page | language | performance | accessibility | best practices | SEO | CLS | LCP (ms) | TBT (ms) |
 |---|---|---|---|---|---|---|---|---|
