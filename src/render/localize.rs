@@ -73,8 +73,13 @@ impl<'a> Localizer<'a> {
     /// A text field in this language.
     pub(super) fn text(&self, text: &Text) -> Localized {
         let chosen = text.get(&self.language.code, self.default_code());
-        let escaped = markdown::escape(chosen.text);
-        match self.foreign(chosen) {
+        let foreign = self.foreign(chosen);
+        let direction = foreign.as_ref().map_or(self.language.direction, |f| f.1);
+        let escaped = match direction {
+            Direction::Rtl => markdown::escape(&markdown::codes_kept_whole(chosen.text)),
+            Direction::Ltr => markdown::escape(chosen.text),
+        };
+        match foreign {
             Some((lang, dir)) => Localized {
                 text: chosen.text.to_string(),
                 html: format!(
@@ -114,16 +119,18 @@ impl<'a> Localizer<'a> {
             return None;
         }
         let raw_html = self.config.raw_html;
+        let foreign = self.foreign(chosen);
+        let rtl = foreign.as_ref().map_or(self.language.direction, |f| f.1) == Direction::Rtl;
         let html = self.rendered.get_or(
             || {
                 Digest::new("markdown")
-                    .part(&[u8::from(raw_html)])
+                    .part(&[u8::from(raw_html), u8::from(rtl)])
                     .part(chosen.text.as_bytes())
                     .finish()
             },
-            || markdown::to_html(chosen.text, raw_html).into(),
+            || markdown::to_html(chosen.text, raw_html, rtl).into(),
         );
-        Some(match self.foreign(chosen) {
+        Some(match foreign {
             Some((lang, dir)) => {
                 let lang = markdown::escape(&lang);
                 format!(r#"<div lang="{lang}" dir="{}">{html}</div>"#, dir.as_str())

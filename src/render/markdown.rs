@@ -18,8 +18,9 @@ pub(crate) const RAW_HTML_MARK: &str = "<!--raw HTML-->";
 /// Renders Markdown to HTML. Raw HTML in the Markdown is kept when `raw_html` is set (the
 /// editor's choice), after [`RAW_HTML_MARK`], and shown as text otherwise. A link or an
 /// image whose URL could run script (`javascript:`, see [`links`]) is never published as
-/// one: its text is shown instead, an image's description as text.
-pub(crate) fn to_html(markdown: &str, raw_html: bool) -> String {
+/// one: its text is shown instead, an image's description as text. With `rtl` (text in a
+/// right-to-left language) its Latin codes are kept whole ([`codes_kept_whole`]).
+pub(crate) fn to_html(markdown: &str, raw_html: bool, rtl: bool) -> String {
     let markdown = &*without_nul(markdown);
     // For each link or image open, whether it is left out (an image can be inside a link).
     let mut left_out: Vec<bool> = Vec::new();
@@ -41,6 +42,8 @@ pub(crate) fn to_html(markdown: &str, raw_html: bool) -> String {
         Event::End(TagEnd::Link | TagEnd::Image) => {
             (!left_out.pop().unwrap_or(false)).then_some(event)
         }
+        Event::Text(text) if rtl => Some(Event::Text(kept_whole(text))),
+        Event::Code(text) if rtl => Some(Event::Code(kept_whole(text))),
         other => Some(other),
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -58,6 +61,42 @@ fn without_nul(markdown: &str) -> Cow<'_, str> {
         Cow::Owned(markdown.replace('\0', "\u{fffd}"))
     } else {
         Cow::Borrowed(markdown)
+    }
+}
+
+/// Latin codes and acronyms with a hyphen ("OIC-PESNET", "COVID-19") kept on one line: a
+/// WORD JOINER (U+2060, no break on either side, drawn as nothing) after each hyphen between
+/// two Latin letters or digits. Inside a right-to-left line a break there would show the
+/// hyphen at the far end of the first half ("-OIC" ending one line, "PESNET" starting the
+/// next); the joiner leaves the browser free to break a word too long for the line anywhere
+/// (`overflow-wrap: anywhere`), which a `nowrap` element would not. For HTML content only:
+/// attributes and plain text keep the text as written.
+pub(crate) fn codes_kept_whole(text: &str) -> Cow<'_, str> {
+    let latin = |c: char| c.is_ascii_alphanumeric() || ('\u{00C0}'..='\u{024F}').contains(&c);
+    let chars: Vec<char> = text.chars().collect();
+    let joins = |i: usize| {
+        chars[i] == '-'
+            && i > 0
+            && latin(chars[i - 1])
+            && chars.get(i + 1).copied().is_some_and(latin)
+    };
+    if !(0..chars.len()).any(joins) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        out.push(c);
+        if joins(i) {
+            out.push('\u{2060}');
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn kept_whole(text: CowStr<'_>) -> CowStr<'_> {
+    match codes_kept_whole(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(joined) => joined.into(),
     }
 }
 
@@ -124,9 +163,9 @@ mod tests {
 
     #[test]
     fn a_nul_becomes_the_replacement_character_in_text_and_in_raw_html() {
-        assert_eq!(to_html("a\0b", true), "<p>a\u{fffd}b</p>\n");
+        assert_eq!(to_html("a\0b", true, false), "<p>a\u{fffd}b</p>\n");
         assert_eq!(
-            to_html("<b>\0</b>", true),
+            to_html("<b>\0</b>", true, false),
             format!("{RAW_HTML_MARK}<p><b>\u{fffd}</b></p>\n")
         );
         assert_eq!(to_text("a\0b"), "a\u{fffd}b");
@@ -134,9 +173,12 @@ mod tests {
 
     #[test]
     fn raw_html_is_text_when_switched_off() {
-        assert_eq!(to_html("<b>x</b>", false), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
         assert_eq!(
-            to_html("<b>x</b>", true),
+            to_html("<b>x</b>", false, false),
+            "<p>&lt;b&gt;x&lt;/b&gt;</p>\n"
+        );
+        assert_eq!(
+            to_html("<b>x</b>", true, false),
             "<!--raw HTML--><p><b>x</b></p>\n"
         );
     }
@@ -153,7 +195,7 @@ mod tests {
             "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
             "<javascript:alert(1)>",
         ] {
-            let html = to_html(markdown, false);
+            let html = to_html(markdown, false, false);
             let scheme_kept = html.contains("href=\"javascript")
                 || html.contains("href=\"vbscript")
                 || html.contains("href=\"data");
@@ -168,11 +210,11 @@ mod tests {
             "![a photo](data:image/svg+xml,<svg onload=alert(1)>)",
             "![a photo](data:text/html,x)",
         ] {
-            let html = to_html(markdown, true);
+            let html = to_html(markdown, true, false);
             assert!(!html.contains("<img"), "{markdown}: {html}");
             assert!(html.contains("a photo"), "{markdown}: {html}");
         }
-        let linked = to_html("[![logo](logo.png)](javascript:x)", false);
+        let linked = to_html("[![logo](logo.png)](javascript:x)", false, false);
         assert!(!linked.contains("<a") && linked.contains("<img src=\"logo.png\""));
     }
 
@@ -181,15 +223,16 @@ mod tests {
         assert_eq!(
             to_html(
                 "[a](https://example.org/) [b](mailto:x@example.org) [c](../programme/#x)",
+                false,
                 false
             ),
             "<p><a href=\"https://example.org/\">a</a> <a href=\"mailto:x@example.org\">b</a> \
              <a href=\"../programme/#x\">c</a></p>\n"
         );
-        assert!(to_html("![dot](data:image/png;base64,AAAA)", false).contains("<img"));
-        assert!(to_html("<https://example.org>", false).contains("<a href"));
+        assert!(to_html("![dot](data:image/png;base64,AAAA)", false, false).contains("<img"));
+        assert!(to_html("<https://example.org>", false, false).contains("<a href"));
         // A percent-encoded space is not stripped by a browser: this is a relative URL.
-        assert!(to_html("[x](%20javascript:alert(1))", false).contains("<a href"));
+        assert!(to_html("[x](%20javascript:alert(1))", false, false).contains("<a href"));
     }
 
     #[test]
@@ -208,5 +251,23 @@ mod tests {
             to_text("Intro **bold**\n\n- one\n- two"),
             "Intro bold\n- one\n- two"
         );
+    }
+
+    #[test]
+    fn latin_codes_are_kept_whole_in_right_to_left_text_only() {
+        let wj = '\u{2060}';
+        assert_eq!(
+            codes_kept_whole("شبكة OIC-PESNET و COVID-19"),
+            format!("شبكة OIC-{wj}PESNET و COVID-{wj}19")
+        );
+        // A hyphen that joins no two Latin letters or digits is left alone.
+        for text in ["- item", "a -b", "a- b", "عربي-عربي", "10 -20", "-x", "x-"] {
+            assert_eq!(codes_kept_whole(text), text);
+        }
+        assert_eq!(
+            to_html("[OIC-PESNET](https://a-b.org) `X-1`", false, true),
+            format!("<p><a href=\"https://a-b.org\">OIC-{wj}PESNET</a> <code>X-{wj}1</code></p>\n")
+        );
+        assert!(!to_html("OIC-PESNET", false, false).contains(wj));
     }
 }
