@@ -138,8 +138,21 @@ pub enum Problem {
         length: usize,
         limit: usize,
     },
-    #[error("no speaker `{id}` (the {field} names a speaker with no file content/speakers/{id}.LANG.md)")]
-    UnknownSpeaker { id: String, field: &'static str },
+    #[error("no speaker `{id}` (the {field} names no file content/speakers/{id}.LANG.md and no organiser's `id` in content/event.yaml)")]
+    UnknownSpeaker {
+        id: String,
+        field: &'static str,
+        /// The closest id of a speaker or an organiser, if one is close.
+        suggestion: Option<String>,
+        /// The organisers' ids, which a session may name too.
+        organisers: Vec<String>,
+    },
+    #[error("the organiser's id `{id}` is already the speaker `{speaker}` ({file}): organisers and speakers share one set of ids")]
+    OrganiserIdOfSpeaker {
+        id: String,
+        speaker: String,
+        file: String,
+    },
     #[error("`{kind}` is not a session kind")]
     UnknownKind {
         kind: String,
@@ -200,8 +213,31 @@ impl Problem {
                 format!("write the time the clocks really show: before {from}, or {to} or later")
             }
             Problem::UnknownKind { kinds, .. } => format!("use one of: {}", kinds.join(", ")),
-            Problem::UnknownSpeaker { id, .. } => format!(
-                "check the spelling of the id, or create content/speakers/{id}.LANG.md"
+            Problem::UnknownSpeaker {
+                id,
+                suggestion,
+                organisers,
+                ..
+            } => {
+                let mut hint = match suggestion {
+                    Some(s) => format!("did you mean `{s}`? Otherwise check the spelling, "),
+                    None => "check the spelling of the id, ".into(),
+                };
+                hint.push_str(&format!(
+                    "create content/speakers/{id}.LANG.md, or give an organiser of \
+                     content/event.yaml `id: {id}`"
+                ));
+                if !organisers.is_empty() {
+                    hint.push_str(&format!(
+                        "; the organisers' ids are: {}",
+                        organisers.join(", ")
+                    ));
+                }
+                hint
+            }
+            Problem::OrganiserIdOfSpeaker { speaker, .. } => format!(
+                "give the organiser another `id` (and use it in content/programme.yaml), or \
+                 rename the files content/speakers/{speaker}.LANG.md if the speaker is meant"
             ),
             Problem::UnsafeId(_) => "for example: panel-1, opening, coffee-break".into(),
             Problem::CaseClash { .. } => {

@@ -73,12 +73,19 @@ pub(crate) enum Role {
 pub(super) struct Speakers {
     pub(super) list: Vec<Speaker>,
     by_id: HashMap<String, usize>,
+    /// Every id given so far: the speakers', which the organisers' join (one set).
+    pub(super) id_set: Folder,
 }
 
 impl Speakers {
     /// The index of the speaker with this id.
     pub(super) fn find(&self, id: &str) -> Option<usize> {
         self.by_id.get(id.trim()).copied()
+    }
+
+    /// Every speaker's id.
+    pub(super) fn ids(&self) -> impl Iterator<Item = &str> {
+        self.by_id.keys().map(String::as_str)
     }
 }
 
@@ -92,7 +99,6 @@ pub(super) fn gather(
 ) -> Speakers {
     let mut speakers = Speakers::default();
     // Each speaker is published as LANG/speakers/ID/ and LANG/speakers/ID.ics.
-    let mut ids = Folder::default();
     for file in files {
         let index = match speakers.by_id.get(&file.name) {
             Some(&i) => i,
@@ -100,7 +106,7 @@ pub(super) fn gather(
                 let place = Place::file(&file.file);
                 if let Some(problem) = names::check(&file.name) {
                     errors.push(place, problem);
-                } else if let Err(taken) = ids.add(&file.name, place.clone()) {
+                } else if let Err(taken) = speakers.id_set.add(&file.name, place.clone()) {
                     errors.push(place, Folder::clash(&file.name, &taken));
                 }
                 speakers
