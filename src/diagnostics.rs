@@ -191,12 +191,23 @@ pub enum Problem {
         length: usize,
         limit: usize,
     },
-    #[error("`{id}` is not one of the site's speakers: content/speakers/ has no file for it")]
+    #[error(
+        "`{id}` is not one of the site's speakers or organisers: content/speakers/ has no file \
+         for it, and no organiser of content/event.yaml has it as its `id`"
+    )]
     UnknownSpeaker {
         id: String,
-        /// The closest id of a speaker the site has, when one is close.
+        /// The closest id of a speaker or an organiser, when one is close.
         suggestion: Option<String>,
         /// The file that would add the speaker, in the default language.
+        file: String,
+        /// The organisers' ids, which a session may name too.
+        organisers: Vec<String>,
+    },
+    #[error("the organiser's id `{id}` is already the speaker `{speaker}` ({file}): organisers and speakers share one set of ids")]
+    OrganiserIdOfSpeaker {
+        id: String,
+        speaker: String,
         file: String,
     },
     #[error("`{kind}` is not a session kind")]

@@ -690,7 +690,7 @@ fn pages_offer_subscription_download_and_each_session_calendar() {
         let home = text(&output, &format!("{lang}/index.html"));
         assert_eq!(
             select(&home, ".site-footer .for-apps a"),
-            ["../schedule.xml", "../schedule.json"]
+            ["../schedule.xml", "../schedule.json", "../schedule-v2.json"]
         );
     }
 }

@@ -257,6 +257,7 @@ fn kind(problem: &Problem) -> usize {
         CaseClash { .. } => 42,
         NameTooLong { .. } => 43,
         UnknownSpeaker { .. } => 44,
+        OrganiserIdOfSpeaker { .. } => 60,
         UnknownKind { .. } => 45,
         Overlap { .. } => 46,
         EmptyName => 47,
@@ -272,7 +273,7 @@ fn kind(problem: &Problem) -> usize {
     }
 }
 
-const KINDS: usize = 60;
+const KINDS: usize = 61;
 
 /// One problem of every kind, with values as a build would give them.
 fn samples() -> Vec<Problem> {
@@ -405,6 +406,12 @@ fn samples() -> Vec<Problem> {
             id: s("karim-benalli"),
             suggestion: None,
             file: s("content/speakers/karim-benalli.en.md"),
+            organisers: vec![],
+        },
+        OrganiserIdOfSpeaker {
+            id: s("jane-placeholder"),
+            speaker: s("jane-placeholder"),
+            file: s("content/speakers/jane-placeholder.en.md"),
         },
         UnknownKind {
             kind: s("pannel"),

@@ -1049,3 +1049,108 @@ fn block_nesting_past_64_levels_is_refused_at_the_level_past_the_limit() {
     );
     assert_output_untouched(&site, &before);
 }
+
+/// The minimal fixture with organisers (`entries`, YAML list items) added to its event.
+fn with_organisers(entries: &str) -> (Site, Vec<(String, Vec<u8>)>) {
+    let (site, before) = built_minimal();
+    site.edit(
+        "content/event.yaml",
+        "end_date: 2026-06-01\n",
+        &format!("end_date: 2026-06-01\norganisers:\n{entries}"),
+    );
+    (site, before)
+}
+
+#[test]
+fn an_organiser_id_that_is_a_speaker_id_is_an_error_at_its_line_with_the_fix() {
+    let (site, before) = with_organisers("  - id: jane-placeholder\n    name: Org\n");
+    assert_rejected(
+        &site,
+        "content/event.yaml:6:9",
+        "the organiser's id `jane-placeholder` is already the speaker `jane-placeholder` \
+         (content/speakers/jane-placeholder.en.md): organisers and speakers share one set of ids",
+    );
+    let run = site.build();
+    assert!(
+        run.stderr.contains(
+            "help: give the organiser another `id` (and use it in content/programme.yaml)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn an_organiser_id_that_differs_from_a_speaker_id_only_in_case_is_refused_too() {
+    let (site, before) = with_organisers("  - id: Jane-Placeholder\n    name: Org\n");
+    assert_rejected(
+        &site,
+        "content/event.yaml:6:9",
+        "is already the speaker `jane-placeholder`",
+    );
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn two_organisers_with_one_id_or_an_id_not_url_safe_are_errors_at_their_lines() {
+    let (site, before) = with_organisers(
+        "  - id: org\n    name: One\n  - id: org\n    name: Two\n  - id: \"a/b\"\n    name: Three\n",
+    );
+    assert_rejected(
+        &site,
+        "content/event.yaml:8:9",
+        "the id `org` is already used at content/event.yaml:6:9",
+    );
+    assert_rejected(
+        &site,
+        "content/event.yaml:10:9",
+        "`a/b` cannot be part of an address",
+    );
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn an_unknown_moderator_id_suggests_the_organisers_ids() {
+    let (site, before) = with_organisers(
+        "  - id: secretariat\n    name: The Secretariat\n  - id: host\n    name: The Host\n",
+    );
+    site.edit(
+        "content/programme.yaml",
+        "        title: Welcome\n",
+        "        title: Welcome\n        moderators: [secretariats, nobody-at-all]\n",
+    );
+    assert_rejected(
+        &site,
+        "content/programme.yaml:9:22",
+        "`secretariats` is not one of the site's speakers or organisers",
+    );
+    let run = site.build();
+    assert!(
+        run.stderr.contains("help: did you mean `secretariat`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "help: check the spelling, or add the speaker by creating \
+             content/speakers/nobody-at-all.en.md, or give an organiser of content/event.yaml \
+             `id: nobody-at-all`; the organisers' ids are: host, secretariat"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_output_untouched(&site, &before);
+}
+
+#[test]
+fn a_session_may_name_an_organiser_as_moderator_and_as_speaker() {
+    let (site, _) = with_organisers("  - id: secretariat\n    name: The Secretariat\n");
+    site.edit(
+        "content/programme.yaml",
+        "        speakers: [jane-placeholder]\n      - id: talk",
+        "        moderators: [secretariat]\n        speakers: [jane-placeholder, secretariat]\n      - id: talk",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

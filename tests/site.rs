@@ -171,13 +171,25 @@ fn programme_anchors_every_session_and_links_each_person_to_their_page() {
         ] {
             assert!(ids.contains(&id), "{path} has no #{id}");
         }
-        let people = page.select("a.person");
+        let people = page.select("a.person:not(.organiser)");
         assert_eq!(people.len(), 16, "4 + 2 + 5 + 5 people in the sessions");
         for person in people {
             let target = site.resolve(&path, person.value().attr("href").unwrap());
             assert!(target.starts_with(&format!("{lang}/speakers/")), "{target}");
             assert!(site.has(&target), "{path}: {target} is not published");
         }
+        // The work programme: "Moderator: SESRIC / ANAPEC", the two organisers, each linked
+        // to its website.
+        let organisers: Vec<&str> = page
+            .select("#work-plan .moderators a.person.organiser")
+            .iter()
+            .map(|a| a.value().attr("href").unwrap())
+            .collect();
+        assert_eq!(
+            organisers,
+            ["https://www.sesric.org", "https://www.anapec.org"],
+            "{path}"
+        );
     }
 }
 

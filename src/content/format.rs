@@ -30,6 +30,7 @@ pub struct EventFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganiserEntry {
+    pub id: Option<String>,
     pub name: Text,
     pub role: Option<Text>,
     pub url: Option<String>,

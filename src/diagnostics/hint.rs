@@ -101,9 +101,26 @@ impl Problem {
                 suggestion: Some(s),
                 ..
             } => format!("did you mean `{s}`?"),
-            Problem::UnknownSpeaker { file, .. } => {
-                format!("check the spelling, or add the speaker by creating {file}")
+            Problem::UnknownSpeaker {
+                id,
+                file,
+                organisers,
+                ..
+            } => {
+                let mut hint = format!("check the spelling, or add the speaker by creating {file}");
+                if !organisers.is_empty() {
+                    hint.push_str(&format!(
+                        ", or give an organiser of content/event.yaml `id: {id}`; the \
+                         organisers' ids are: {}",
+                        organisers.join(", ")
+                    ));
+                }
+                hint
             }
+            Problem::OrganiserIdOfSpeaker { speaker, .. } => format!(
+                "give the organiser another `id` (and use it in content/programme.yaml), or \
+                 rename the files content/speakers/{speaker}.LANG.md if the speaker is meant"
+            ),
             Problem::UnsafeId(_) => "for example: panel-1, opening, coffee-break".into(),
             Problem::DuplicateId { .. } => "give one of them another id".into(),
             Problem::CaseClash { .. } => {

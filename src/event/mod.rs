@@ -4,6 +4,7 @@
 mod clock;
 mod fallbacks;
 mod names;
+mod organiser;
 mod page;
 mod photo;
 mod programme;
@@ -15,15 +16,15 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
+pub(crate) use organiser::Organiser;
 pub(crate) use page::Page;
 use photo::StaticFiles;
-pub(crate) use programme::{Day, Kind, Programme, Session};
+pub(crate) use programme::{Day, Kind, Person, Programme, Session};
 pub(crate) use speaker::{Role, Speaker};
 
 use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::{Errors, Problem, Warning};
-use crate::links;
 use crate::text::Text;
 use crate::yaml::Located;
 use fallbacks::Fallbacks;
@@ -62,17 +63,6 @@ pub(crate) struct Event {
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
     /// Files of `content/static/`, relative to it.
     pub statics: Vec<PathBuf>,
-}
-
-/// An organiser of the event.
-#[derive(Debug, Hash)]
-pub(crate) struct Organiser {
-    /// Its name.
-    pub name: Text,
-    /// What it does for the event.
-    pub role: Option<Text>,
-    /// Its website.
-    pub url: Option<String>,
 }
 
 impl Event {
@@ -127,27 +117,6 @@ impl Event {
                 fallbacks.check(text, event_file, field);
             }
         }
-        let organisers = raw
-            .organisers
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                fallbacks.check(&o.name, event_file, &format!("organisers.{i}.name"));
-                if let Some(role) = &o.role {
-                    fallbacks.check(role, event_file, &format!("organisers.{i}.role"));
-                }
-                let url = o.url.as_deref().map(str::trim);
-                if let Some(problem) = url.and_then(organiser_url_problem) {
-                    errors.push(event_file.place(&format!("organisers.{i}.url")), problem);
-                }
-                Organiser {
-                    name: o.name.clone(),
-                    role: o.role.clone(),
-                    url: url.map(str::to_string),
-                }
-            })
-            .collect();
-
         // Each is a page's `lang` attribute: a language code, not any text.
         for (i, code) in raw.interpretation.iter().enumerate() {
             if code.parse::<icu_locale_core::Locale>().is_err() || code.contains(['/', '.']) {
@@ -158,19 +127,21 @@ impl Event {
             }
         }
         let statics = StaticFiles::new(&content.static_folder, &content.statics);
-        let speakers = speaker::gather(
+        let mut speakers = speaker::gather(
             &content.speakers,
             config,
             &statics,
             &mut fallbacks,
             &mut errors,
         );
+        let organisers = organiser::gather(event_file, &mut speakers, &mut fallbacks, &mut errors);
         let dates = start_date.zip(end_date);
         let mut programme = programme::assemble(
             &content.programme,
             dates,
             timezone,
             &speakers,
+            &organisers,
             &mut fallbacks,
             &mut errors,
         );
@@ -191,7 +162,7 @@ impl Event {
                 start_date,
                 end_date,
                 venue: raw.venue.clone(),
-                organisers,
+                organisers: organisers.list,
                 interpretation: raw.interpretation.clone(),
                 programme,
                 speakers,
@@ -203,6 +174,15 @@ impl Event {
         ))
     }
 
+    /// The id of someone a session names.
+    pub(crate) fn person_id(&self, person: Person) -> &str {
+        match person {
+            Person::Speaker(i) => &self.speakers[i].id,
+            // Only an organiser with an id can be named.
+            Person::Organiser(i) => self.organisers[i].id.as_deref().unwrap_or_default(),
+        }
+    }
+
     /// Every session with its day, in programme order.
     pub(crate) fn sessions(&self) -> impl Iterator<Item = (&Day, &Session)> {
         self.programme
@@ -210,28 +190,6 @@ impl Event {
             .iter()
             .flat_map(|day| day.sessions.iter().map(move |s| (day, s)))
     }
-}
-
-/// What is wrong with an organiser's website address, if anything: it is published as a
-/// link, so it must be a web page or a mail address (`javascript:` would run script), and
-/// hold only what a URL can.
-fn organiser_url_problem(url: &str) -> Option<Problem> {
-    // The scheme a browser would find first: `java\tscript:` is `javascript:` to it.
-    let after_scheme = |scheme: &str| url.get(scheme.len() + 1..).unwrap_or_default();
-    let valid = match links::scheme(url).as_deref() {
-        Some(scheme @ ("http" | "https")) => after_scheme(scheme)
-            .strip_prefix("//")
-            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/')),
-        Some("mailto") => !after_scheme("mailto").is_empty(),
-        _ => false,
-    };
-    if !valid {
-        return Some(Problem::BadOrganiserUrl(url.to_string()));
-    }
-    links::invalid_character(url).map(|character| Problem::UrlCharacter {
-        url: url.to_string(),
-        character,
-    })
 }
 
 fn parse_date<T>(

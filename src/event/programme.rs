@@ -8,9 +8,10 @@ use chrono_tz::Tz;
 use super::clock::{self, WallTime};
 use super::fallbacks::Fallbacks;
 use super::names::{self, Folder};
+use super::organiser::Organisers;
 use super::speaker::{Appearance, Role, Speaker, Speakers};
 use crate::content::ProgrammeFile;
-use crate::diagnostics::{Errors, Place, Problem};
+use crate::diagnostics::{self, Errors, Place, Problem};
 use crate::text::Text;
 use crate::yaml::Located;
 
@@ -97,14 +98,24 @@ pub(crate) struct Session {
     pub title: Text,
     /// What happens in it (Markdown).
     pub description: Option<Text>,
-    /// Its moderators, as indexes into the event's speakers.
-    pub moderators: Vec<usize>,
-    /// Its speakers, in order, as indexes into the event's speakers.
-    pub speakers: Vec<usize>,
+    /// Its moderators.
+    pub moderators: Vec<Person>,
+    /// Its speakers, in order.
+    pub speakers: Vec<Person>,
     /// Where it takes place.
     pub location: Option<Text>,
     /// Whether it was cancelled (it stays in the calendars, marked so).
     pub cancelled: bool,
+}
+
+/// Someone a session names among its moderators or speakers: one of the event's speakers,
+/// or one of its organisers (by index into the event's lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Person {
+    /// A speaker, who has a page of their own.
+    Speaker(usize),
+    /// An organiser, with an `id` in `event.yaml`.
+    Organiser(usize),
 }
 
 /// Orders the speakers by first appearance in the programme (then by id), renumbers the
@@ -114,9 +125,11 @@ pub(super) fn link(speakers: Speakers, programme: &mut Programme) -> Vec<Speaker
     let mut order: Vec<usize> = Vec::with_capacity(list.len());
     let mut seen = vec![false; list.len()];
     for session in programme.days.iter().flat_map(|d| &d.sessions) {
-        for &i in session.moderators.iter().chain(&session.speakers) {
-            if !std::mem::replace(&mut seen[i], true) {
-                order.push(i);
+        for &person in session.moderators.iter().chain(&session.speakers) {
+            if let Person::Speaker(i) = person {
+                if !std::mem::replace(&mut seen[i], true) {
+                    order.push(i);
+                }
             }
         }
     }
@@ -133,13 +146,15 @@ pub(super) fn link(speakers: Speakers, programme: &mut Programme) -> Vec<Speaker
                 (&mut session.moderators, Role::Moderator),
                 (&mut session.speakers, Role::Speaker),
             ] {
-                for i in people.iter_mut() {
-                    *i = new_index[*i];
-                    speakers[*i].appearances.push(Appearance {
-                        day: d,
-                        session: s,
-                        role,
-                    });
+                for person in people.iter_mut() {
+                    if let Person::Speaker(i) = person {
+                        *i = new_index[*i];
+                        speakers[*i].appearances.push(Appearance {
+                            day: d,
+                            session: s,
+                            role,
+                        });
+                    }
                 }
             }
         }
@@ -154,6 +169,7 @@ pub(super) fn assemble(
     dates: Option<(NaiveDate, NaiveDate)>,
     zone: Tz,
     speakers: &Speakers,
+    organisers: &Organisers,
     fallbacks: &mut Fallbacks,
     errors: &mut Errors,
 ) -> Programme {
@@ -240,41 +256,32 @@ pub(super) fn assemble(
                     fallbacks.check(text, file, &format!("{path}.{field}"));
                 }
             }
-            let mut people = |ids: &[String], field: &'static str| -> Vec<usize> {
-                let mut listed: Vec<usize> = Vec::new();
-                ids.iter()
-                    .enumerate()
-                    .filter_map(|(i, speaker)| {
-                        let found = speakers.find(speaker);
-                        if found.is_some_and(|index| listed.contains(&index)) {
-                            fallbacks.warn(
-                                file.place(&format!("{path}.{field}.{i}")),
-                                format!(
-                                    "`{}` is listed twice in the {field} of this session; \
-                                     shown once",
-                                    speaker.trim()
-                                ),
-                            );
-                            return None;
-                        }
-                        listed.extend(found);
-                        if found.is_none() {
-                            errors.push(
-                                file.place(&format!("{path}.{field}.{i}")),
-                                Problem::UnknownSpeaker {
-                                    id: speaker.clone(),
-                                    suggestion: speakers.closest(speaker),
-                                    file: format!(
-                                        "content/speakers/{}.{}.md",
-                                        speaker.trim(),
-                                        fallbacks.default_language()
-                                    ),
-                                },
-                            );
-                        }
-                        found
-                    })
-                    .collect()
+            let mut people = |ids: &[String], field: &'static str| -> Vec<Person> {
+                let mut listed: Vec<Person> = Vec::new();
+                for (i, id) in ids.iter().enumerate() {
+                    let place = || file.place(&format!("{path}.{field}.{i}"));
+                    let found = speakers.find(id).map(Person::Speaker).or_else(|| {
+                        organisers
+                            .by_id
+                            .get(id.trim())
+                            .map(|&o| Person::Organiser(o))
+                    });
+                    match found {
+                        Some(person) if listed.contains(&person) => fallbacks.warn(
+                            place(),
+                            format!(
+                                "`{}` is listed twice in the {field} of this session; shown once",
+                                id.trim()
+                            ),
+                        ),
+                        Some(person) => listed.push(person),
+                        None => errors.push(
+                            place(),
+                            unknown_person(id, speakers, organisers, fallbacks.default_language()),
+                        ),
+                    }
+                }
+                listed
             };
             let moderators = people(&raw.moderators, "moderators");
             let speaker_ids = people(&raw.speakers, "speakers");
@@ -308,6 +315,26 @@ pub(super) fn assemble(
         day.sessions.sort_by_key(|s| (s.start, s.end));
     }
     Programme { days }
+}
+
+/// The error of a moderator or speaker id that names no one, with the closest id of a
+/// speaker or an organiser, and the organisers' ids, which an editor may not think of.
+fn unknown_person(
+    id: &str,
+    speakers: &Speakers,
+    organisers: &Organisers,
+    default_language: &str,
+) -> Problem {
+    let id = id.trim();
+    let mut organiser_ids: Vec<&str> = organisers.by_id.keys().map(String::as_str).collect();
+    organiser_ids.sort_unstable();
+    Problem::UnknownSpeaker {
+        id: id.to_string(),
+        suggestion: diagnostics::closest(id, speakers.ids().chain(organiser_ids.iter().copied()))
+            .map(str::to_string),
+        file: format!("content/speakers/{id}.{default_language}.md"),
+        organisers: organiser_ids.into_iter().map(str::to_string).collect(),
+    }
 }
 
 /// A time the zone skips on that day is an error; one it shows twice is published as the

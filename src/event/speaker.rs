@@ -10,7 +10,7 @@ use super::photo::StaticFiles;
 use crate::config::Config;
 use crate::content::files::MarkdownFile;
 use crate::content::SpeakerMatter;
-use crate::diagnostics::{self, Errors, Place, Problem};
+use crate::diagnostics::{Errors, Place, Problem};
 use crate::text::Text;
 
 /// A person of the programme.
@@ -73,6 +73,8 @@ pub(crate) enum Role {
 pub(super) struct Speakers {
     pub(super) list: Vec<Speaker>,
     by_id: HashMap<String, usize>,
+    /// Every id given so far: the speakers', which the organisers' join (one set).
+    pub(super) id_set: Folder,
 }
 
 impl Speakers {
@@ -81,10 +83,9 @@ impl Speakers {
         self.by_id.get(id.trim()).copied()
     }
 
-    /// The id of the speaker whose id is closest to `id`, when it is close enough to be a
-    /// typo of it.
-    pub(super) fn closest(&self, id: &str) -> Option<String> {
-        diagnostics::closest(id.trim(), self.by_id.keys().map(String::as_str)).map(str::to_string)
+    /// Every speaker's id.
+    pub(super) fn ids(&self) -> impl Iterator<Item = &str> {
+        self.by_id.keys().map(String::as_str)
     }
 }
 
@@ -98,7 +99,6 @@ pub(super) fn gather(
 ) -> Speakers {
     let mut speakers = Speakers::default();
     // Each speaker is published as LANG/speakers/ID/ and LANG/speakers/ID.ics.
-    let mut ids = Folder::default();
     for file in files {
         let index = match speakers.by_id.get(&file.name) {
             Some(&i) => i,
@@ -106,7 +106,7 @@ pub(super) fn gather(
                 let place = Place::file(&file.file);
                 if let Some(problem) = names::check(&file.name) {
                     errors.push(place, problem);
-                } else if let Err(taken) = ids.add(&file.name, place.clone()) {
+                } else if let Err(taken) = speakers.id_set.add(&file.name, place.clone()) {
                     errors.push(place, Folder::clash(&file.name, &taken));
                 }
                 speakers

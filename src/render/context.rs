@@ -45,8 +45,10 @@ pub(crate) struct Feeds {
     pub(crate) download: String,
     /// `schedule.xml`.
     pub(crate) schedule_xml: &'static str,
-    /// `schedule.json`.
+    /// `schedule.json` (c3voc schedule version 1).
     pub(crate) schedule_json: &'static str,
+    /// `schedule-v2.json` (c3voc schedule version 2).
+    pub(crate) schedule_v2_json: &'static str,
 }
 
 /// The main pages of a language.

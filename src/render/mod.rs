@@ -6,8 +6,8 @@
 //! an event's text for a language, [`strings`] a language's interface strings, [`dates`]
 //! writes its dates and times; [`plain`] is the event as plain text (feeds, exports),
 //! [`views`] as templates see it; [`context`] is what each template is given, [`pages`]
-//! assembles and renders each page; [`calendar`], [`schedule`], [`structured`] and
-//! [`sitemap`] make the other formats; [`publish`] is where it all goes.
+//! assembles and renders each page; [`calendar`], [`schedule`] and [`schedule_v2`] (from
+//! [`schedule_parts`]), [`structured`] and [`sitemap`] make the other formats; [`publish`] is where it all goes.
 
 mod calendar;
 mod context;
@@ -20,6 +20,8 @@ mod plain;
 mod publish;
 mod routes;
 mod schedule;
+mod schedule_parts;
+mod schedule_v2;
 mod sitemap;
 mod strings;
 mod structured;
@@ -222,9 +224,13 @@ fn render_feeds(
                 })
             },
             || {
-                let (xml, json) = schedule::exports(config, &views[0].plain(), timestamp);
+                let plain = views[0].plain();
+                let parts = schedule_parts::Parts::new(config, &plain);
+                let (xml, json) = schedule::exports(config, &plain, &parts, timestamp);
                 put(routes::SCHEDULE_XML.into(), xml);
                 put(routes::SCHEDULE_JSON.into(), json);
+                let v2 = schedule_v2::export(config, &plain, &parts, timestamp);
+                put(routes::SCHEDULE_V2_JSON.into(), v2);
             },
         );
     }

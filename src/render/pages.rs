@@ -43,6 +43,8 @@ pub(crate) struct LanguageViews<'a> {
     /// When each day and each of its sessions is.
     times: Vec<DayTimes>,
     people: Vec<PersonView>,
+    /// The organisers that sessions can name (those with an id).
+    organisers: Vec<PersonView>,
     /// The JSON-LD of every session.
     sessions_ld: Arc<Sessions>,
     /// A hash of the programme (see `render::programme_key`).
@@ -89,6 +91,11 @@ impl<'a> LanguageViews<'a> {
             .par_iter()
             .map(|s| PersonView::new(s, &localizer))
             .collect();
+        let organisers = event
+            .organisers
+            .iter()
+            .filter_map(|o| PersonView::organiser(o, &localizer))
+            .collect();
         let event_view = EventView::new(config, event, &localizer, &formats);
         let times = event
             .programme
@@ -106,6 +113,7 @@ impl<'a> LanguageViews<'a> {
             event_view,
             times,
             people,
+            organisers,
             sessions_ld: Arc::default(),
             programme_key,
             base: Context::new(),
@@ -163,6 +171,7 @@ impl<'a> LanguageViews<'a> {
                 download: routes::calendar(code),
                 schedule_xml: routes::SCHEDULE_XML,
                 schedule_json: routes::SCHEDULE_JSON,
+                schedule_v2_json: routes::SCHEDULE_V2_JSON,
             },
             links: Links {
                 home: PageRef::Home.dir(event, code),
@@ -388,7 +397,10 @@ impl<'a> LanguageViews<'a> {
         }
         let overview = Overview {
             days: self.days(),
-            people: People(&self.people),
+            people: People {
+                speakers: &self.people,
+                organisers: &self.organisers,
+            },
         };
         let mut shared = Some(Scope::new(context, &overview));
         drop(overview);

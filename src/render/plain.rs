@@ -4,7 +4,7 @@
 use super::markdown;
 use super::strings::Strings;
 use crate::config::Config;
-use crate::event::{Event, Kind, Session, Speaker};
+use crate::event::{Event, Kind, Person, Session, Speaker};
 use crate::text::{Chosen, Text};
 
 /// Chooses plain text in one language, falling back as pages do.
@@ -65,6 +65,7 @@ impl<'a> Plain<'a> {
     /// ```text
     /// Moderator:
     /// - Mr. Rachid Marouane (Director, ANAPEC)
+    /// - SESRIC (Secretariat of the OIC-PESNET)
     /// Speakers:
     /// - ...
     /// ```
@@ -79,9 +80,9 @@ impl<'a> Plain<'a> {
             }
             let key = if people.len() == 1 { one } else { many };
             let mut block = format!("{}:", self.ui(key, key));
-            for &i in people {
+            for &person in people {
                 block.push_str("\n- ");
-                block.push_str(&self.person_with_position(&self.event.speakers[i]));
+                block.push_str(&self.person_with_position(person));
             }
             blocks.push(block);
         }
@@ -97,10 +98,25 @@ impl<'a> Plain<'a> {
         }
     }
 
-    /// "Dr. Varol Dur (Deputy Director General, Turkish Employment Agency (İŞKUR))".
-    fn person_with_position(&self, speaker: &Speaker) -> String {
-        let position = self.non_empty([&speaker.role, &speaker.organisation]);
-        let name = self.person_name(speaker);
+    /// A speaker's name as [`Plain::person_name`] gives it, or an organiser's.
+    pub(super) fn name_of(&self, person: Person) -> String {
+        match person {
+            Person::Speaker(i) => self.person_name(&self.event.speakers[i]),
+            Person::Organiser(i) => self.text(&self.event.organisers[i].name).to_string(),
+        }
+    }
+
+    /// "Dr. Varol Dur (Deputy Director General, Turkish Employment Agency (İŞKUR))", or
+    /// "SESRIC (Secretariat of the OIC-PESNET)".
+    fn person_with_position(&self, person: Person) -> String {
+        let position = match person {
+            Person::Speaker(i) => {
+                let speaker = &self.event.speakers[i];
+                self.non_empty([&speaker.role, &speaker.organisation])
+            }
+            Person::Organiser(i) => self.non_empty([&self.event.organisers[i].role]),
+        };
+        let name = self.name_of(person);
         if position.is_empty() {
             name
         } else {

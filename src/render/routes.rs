@@ -62,6 +62,16 @@ pub(crate) fn speaker(lang: &str, id: &str) -> String {
     format!("{}{id}/", speakers(lang))
 }
 
+/// An organiser's element on the home page: `organiser-sesric`.
+pub(crate) fn organiser_anchor(id: &str) -> String {
+    format!("organiser-{id}")
+}
+
+/// An organiser, in the list of organisers of the home page: `fr/#organiser-sesric`.
+pub(crate) fn organiser(lang: &str, id: &str) -> String {
+    format!("{}#{}", home(lang), organiser_anchor(id))
+}
+
 /// A session, on the programme page: `fr/programme/#opening`.
 pub(crate) fn session(lang: &str, id: &str) -> String {
     format!("{}#{id}", programme(lang))
@@ -104,8 +114,10 @@ pub(crate) const CHOOSER: &str = "index.html";
 pub(crate) const NOT_FOUND: &str = "404.html";
 /// The programme for conference apps (frab/c3voc), as XML.
 pub(crate) const SCHEDULE_XML: &str = "schedule.xml";
-/// The programme for conference apps (c3voc), as JSON.
+/// The programme for conference apps (c3voc schedule version 1), as JSON.
 pub(crate) const SCHEDULE_JSON: &str = "schedule.json";
+/// The programme for conference apps, as JSON of c3voc's schedule version 2.
+pub(crate) const SCHEDULE_V2_JSON: &str = "schedule-v2.json";
 /// Every page in every language, for search engines.
 pub(crate) const SITEMAP: &str = "sitemap.xml";
 /// What crawlers may visit, and where the sitemap is.

@@ -16,7 +16,7 @@ use super::markdown;
 use super::plain::Plain;
 use super::routes::PageRef;
 use crate::config::Config;
-use crate::event::{Day, Event, Session};
+use crate::event::{Day, Event, Organiser, Person, Session};
 use crate::links;
 
 const CONTEXT: &str = "https://schema.org";
@@ -272,15 +272,7 @@ impl Ld<'_> {
         let organisers: Vec<Value> = event
             .organisers
             .iter()
-            .map(|o| {
-                let mut organisation = Map::new();
-                organisation.insert("@type".into(), "Organization".into());
-                organisation.insert("name".into(), self.plain.text(&o.name).into());
-                if let Some(url) = &o.url {
-                    organisation.insert("url".into(), url.as_str().into());
-                }
-                Value::Object(organisation)
-            })
+            .map(|o| self.organisation(o))
             .collect();
         if !organisers.is_empty() {
             out.insert("organizer".into(), organisers.into());
@@ -325,15 +317,18 @@ impl Ld<'_> {
                 .moderators
                 .iter()
                 .chain(&session.speakers)
-                .map(|&i| {
-                    let speaker = &self.event_model().speakers[i];
-                    let url = self.url(PageRef::Speaker(i));
-                    json!({
-                        "@type": "Person",
-                        "@id": format!("{url}#person"),
-                        "name": self.plain.text(&speaker.name),
-                        "url": url,
-                    })
+                .map(|&person| match person {
+                    Person::Speaker(i) => {
+                        let speaker = &self.event_model().speakers[i];
+                        let url = self.url(PageRef::Speaker(i));
+                        json!({
+                            "@type": "Person",
+                            "@id": format!("{url}#person"),
+                            "name": self.plain.text(&speaker.name),
+                            "url": url,
+                        })
+                    }
+                    Person::Organiser(i) => self.organisation(&self.event_model().organisers[i]),
                 })
                 .collect();
             if !people.is_empty() {
@@ -341,6 +336,17 @@ impl Ld<'_> {
             }
         }
         Value::Object(out)
+    }
+
+    /// An organiser, as the event's `organizer` or a session's `performer`.
+    fn organisation(&self, organiser: &Organiser) -> Value {
+        let mut organisation = Map::new();
+        organisation.insert("@type".into(), "Organization".into());
+        organisation.insert("name".into(), self.plain.text(&organiser.name).into());
+        if let Some(url) = &organiser.url {
+            organisation.insert("url".into(), url.as_str().into());
+        }
+        Value::Object(organisation)
     }
 
     /// A person as a session names them: who they are and where their page is. `index` is

@@ -10,7 +10,7 @@ use super::localize::{Localized, Localizer};
 use super::routes::{self, PageRef};
 use super::strings::Strings;
 use crate::config::{BaseUrl, Config, Language};
-use crate::event::{Day, Event, Role, Session, Speaker};
+use crate::event::{Day, Event, Organiser, Person, Role, Session, Speaker};
 
 /// A language's code, name and direction, for `<html lang dir>` and lists of languages.
 #[derive(Serialize)]
@@ -44,6 +44,9 @@ pub(crate) struct EventView {
 
 #[derive(Serialize)]
 struct OrganiserView {
+    id: Option<String>,
+    /// Its element's id on the home page, which sessions it is in link to.
+    anchor: Option<String>,
     name: Localized,
     role: Option<Localized>,
     url: Option<String>,
@@ -69,6 +72,8 @@ impl EventView {
                 .organisers
                 .iter()
                 .map(|o| OrganiserView {
+                    id: o.id.clone(),
+                    anchor: o.id.as_deref().map(routes::organiser_anchor),
                     name: localizer.text(&o.name),
                     role: localizer.optional(&o.role),
                     url: o.url.clone(),
@@ -90,11 +95,15 @@ impl EventView {
     }
 }
 
-/// A speaker, as every page that names them shows them.
+/// A speaker, or an organiser a session names, as every page that names them shows them.
 #[derive(Serialize, Clone)]
 pub(crate) struct PersonView {
     id: String,
     url: String,
+    /// Whether this is one of the event's organisers, which has no page of its own.
+    organiser: bool,
+    /// An organiser's own website, where a link to it leads rather than to `url`.
+    website: Option<String>,
     pub(crate) name: Localized,
     honorific: Option<Localized>,
     role: Option<Localized>,
@@ -110,12 +119,10 @@ impl PersonView {
         PersonView {
             id: speaker.id.clone(),
             url: routes::speaker(&localizer.language.code, &speaker.id),
+            organiser: false,
+            website: None,
             initials: initials(&name.text),
-            hue: speaker
-                .id
-                .bytes()
-                .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
-                % 360,
+            hue: hue(&speaker.id),
             name,
             honorific: localizer.optional(&speaker.honorific),
             role: localizer.optional(&speaker.role),
@@ -123,6 +130,33 @@ impl PersonView {
             photo: speaker.photo.as_deref().map(crate::links::encode_path),
         }
     }
+
+    /// An organiser with an id, as the sessions that name it show it: its page is the home
+    /// page's list of organisers.
+    pub(crate) fn organiser(organiser: &Organiser, localizer: &Localizer) -> Option<PersonView> {
+        let id = organiser.id.as_deref()?;
+        let name = localizer.text(&organiser.name);
+        Some(PersonView {
+            id: id.to_string(),
+            url: routes::organiser(&localizer.language.code, id),
+            organiser: true,
+            website: organiser.url.clone(),
+            initials: initials(&name.text),
+            hue: hue(id),
+            name,
+            honorific: None,
+            role: localizer.optional(&organiser.role),
+            organisation: None,
+            photo: None,
+        })
+    }
+}
+
+/// A hue (0 to 359) from an id, the same in every language.
+fn hue(id: &str) -> u32 {
+    id.bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
+        % 360
 }
 
 /// The first letters of the first and last words of a name.
@@ -146,12 +180,17 @@ fn initials(name: &str) -> String {
     letters.join(separator)
 }
 
-/// The speakers of a language by id, as the template value `people`.
-pub(crate) struct People<'v>(pub(crate) &'v [PersonView]);
+/// The speakers of a language and the organisers sessions can name, by id (one set of
+/// ids), as the template value `people`.
+pub(crate) struct People<'v> {
+    pub(crate) speakers: &'v [PersonView],
+    pub(crate) organisers: &'v [PersonView],
+}
 
 impl Serialize for People<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|person| (&person.id, person)))
+        let everyone = self.speakers.iter().chain(self.organisers);
+        serializer.collect_map(everyone.map(|person| (&person.id, person)))
     }
 }
 
@@ -227,10 +266,10 @@ impl SessionView {
         localizer: &Localizer,
         strings: &Strings,
     ) -> SessionView {
-        let ids = |people: &[usize]| {
+        let ids = |people: &[Person]| {
             people
                 .iter()
-                .map(|&i| event.speakers[i].id.clone())
+                .map(|&p| event.person_id(p).to_string())
                 .collect()
         };
         let kind = session.kind.name();
