@@ -77,9 +77,19 @@ pub fn invalid_character(url: &str) -> Option<char> {
 /// between folders percent-encoded, so that a file named `a b#1.jpg` is found at
 /// `a%20b%231.jpg` rather than cut at its `#`.
 pub(crate) fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+    encode(path, b"-._~/")
+}
+
+/// A value of a URL's query (`?text=…`): every byte but letters, digits and `-._~`
+/// percent-encoded, `&`, `=`, `#`, `+` and `/` among them.
+pub(crate) fn encode_component(value: &str) -> String {
+    encode(value, b"-._~")
+}
+
+fn encode(text: &str, kept: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || kept.contains(&byte) {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));
