@@ -80,10 +80,22 @@ pub(crate) fn encode_path(path: &str) -> String {
     encode(path, b"-._~/")
 }
 
-/// A value of a URL's query (`?text=…`): every byte but letters, digits and `-._~`
-/// percent-encoded, `&`, `=`, `#`, `+` and `/` among them.
-pub(crate) fn encode_component(value: &str) -> String {
-    encode(value, b"-._~")
+/// A value of a URL's query (`?text=…`) in an HTML attribute: every ASCII byte but letters,
+/// digits and `-._~` percent-encoded (`&`, `=`, `#`, `+`, `/`, spaces and controls among
+/// them), and so is any other space or control character; other characters are kept as they
+/// are, which browsers encode as UTF-8 when they follow the link (the URL Standard's query
+/// state), so that a query in Arabic is a third the size it would be encoded.
+pub(crate) fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut buffer = [0; 4];
+    for c in value.chars() {
+        if c.is_ascii() || c.is_control() || c.is_whitespace() {
+            out.push_str(&encode(c.encode_utf8(&mut buffer), b"-._~"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn encode(text: &str, kept: &[u8]) -> String {

@@ -237,7 +237,7 @@ fn google_and_outlook_links_are_at_the_feeds_utc_instants_in_the_page_s_language
                 let url = &feed.props["URL"];
                 assert!(url.ends_with(&format!("/{lang}/programme/#{id}")), "{url}");
                 let details = match feed.props.get("DESCRIPTION") {
-                    Some(d) if d.chars().count() < 800 => format!("{d}\n\n{url}"),
+                    Some(d) if d.chars().count() < 280 => format!("{d}\n\n{url}"),
                     _ => g["details"].clone(),
                 };
                 assert_eq!(g["details"], details, "{site} {lang} {id}");
@@ -276,7 +276,7 @@ fn a_long_description_is_cut_in_the_links_and_ends_with_the_session_s_address() 
     let html = output.page("en/programme/index.html");
     let google = html.attr("#welcome a[href^='https://calendar.google.com/']", "href");
     let details = &query(&google)["details"];
-    assert!(details.chars().count() < 1000, "{}", details.len());
+    assert!(details.chars().count() < 400, "{}", details.len());
     assert!(details.starts_with("Word Word") && details.contains("…"));
     assert!(details.ends_with("/en/programme/#welcome"), "{details}");
 }

@@ -8,11 +8,12 @@ use super::plain::Plain;
 use super::routes;
 use crate::config::Config;
 use crate::event::{Day, Session};
-use crate::links::encode_component;
+use crate::links::encode_query_value;
 
-/// The most of a session's description the links carry: an address of a few kilobytes at
-/// most opens everywhere, and the session's page, linked after it, has the rest.
-const DESCRIPTION_LIMIT: usize = 800;
+/// The most of a session's description the links carry: every session of the programme page
+/// has two links, which should not weigh more than the page, and the session's page, linked
+/// after the description, has the rest.
+const DESCRIPTION_LIMIT: usize = 280;
 
 /// A session's Google Calendar and Outlook links.
 pub(super) struct OneTap {
@@ -50,21 +51,21 @@ impl OneTap {
         }
         details.extend(plain.people(session));
         details.push(page);
-        let details = encode_component(&details.join("\n\n"));
+        let details = encode_query_value(&details.join("\n\n"));
         let location = plain
             .location(session)
-            .map(|l| format!("&location={}", encode_component(&l)))
+            .map(|l| format!("&location={}", encode_query_value(&l)))
             .unwrap_or_default();
         let google = format!(
             "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&ctz={}&details={details}{location}",
-            encode_component(title),
+            encode_query_value(title),
             start.format("%Y%m%dT%H%M%SZ"),
             end.format("%Y%m%dT%H%M%SZ"),
-            encode_component(zone.name()),
+            encode_query_value(zone.name()),
         );
         let outlook = format!(
             "https://outlook.office.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&startdt={}&enddt={}&body={details}{location}",
-            encode_component(title),
+            encode_query_value(title),
             start.format("%Y-%m-%dT%H:%M:%SZ"),
             end.format("%Y-%m-%dT%H:%M:%SZ"),
         );

@@ -3,6 +3,8 @@
 //! in the site (navigation, language switcher, alternates). What each template is given of
 //! them is in [`super::context`].
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::dates::{DateFormats, DayTimes, Times};
@@ -312,13 +314,12 @@ impl AppearanceView {
             plain,
         } = sources;
         let code = &localizer.language.code;
-        let mut seen = Vec::new();
+        let mut seen = HashSet::new();
         speaker
             .appearances
             .iter()
             .map(|a| {
-                let first = !seen.contains(&(a.day, a.session));
-                seen.push((a.day, a.session));
+                let first = seen.insert((a.day, a.session));
                 let day_model = &event.programme.days[a.day];
                 let session = &day_model.sessions[a.session];
                 let one_tap = OneTap::new(config, plain, day_model, session);

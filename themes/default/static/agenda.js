@@ -57,7 +57,8 @@
   var agenda = document.getElementById("agenda");
   var labels = document.getElementById("agenda-labels");
   if (!agenda || !labels) return;
-  document.querySelector(".agenda-needs-script").hidden = true;
+  var needsScript = document.querySelector(".agenda-needs-script");
+  if (needsScript) needsScript.hidden = true;
   agenda.hidden = false;
   function label(name) {
     return labels.content.querySelector('[data-label="' + name + '"]').cloneNode(true);
@@ -103,7 +104,8 @@
     days.replaceChildren();
     part(".agenda-shared").hidden = shared === null;
     part(".agenda-empty").hidden = list.length > 0;
-    part(".agenda-actions").hidden = chosen.length === 0;
+    // A shared list is someone else's until kept: no "add my agenda", no sharing it on.
+    part(".agenda-actions").hidden = chosen.length === 0 || shared !== null;
 
     // Sessions that overlap: each starred, not cancelled, session whose time meets another's.
     var span = function (s) {
