@@ -97,13 +97,12 @@ struct Person {
 
 /// The agenda's data of the language of `sources`, as JSON.
 pub(super) fn data(sources: &Sources, times: &[DayTimes], events: &SessionEvents) -> String {
-    let Sources {
-        config,
-        event,
-        localizer,
-        strings,
-        plain,
-    } = sources;
+    let (event, localizer, strings, plain) = (
+        sources.event,
+        sources.localizer,
+        sources.strings,
+        sources.plain,
+    );
     let lang = plain.lang;
     let zone = event.timezone;
     let utc = |at| dates::instant(zone, at).to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -123,7 +122,7 @@ pub(super) fn data(sources: &Sources, times: &[DayTimes], events: &SessionEvents
                 continue;
             }
             let kind = session.kind.name();
-            let one_tap = OneTap::new(config, plain, day, session);
+            let one_tap = OneTap::new(sources.config, plain, day, session);
             sessions.push(SessionData {
                 id: &session.id,
                 day: d,

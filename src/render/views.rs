@@ -236,14 +236,8 @@ struct SessionView {
 
 impl SessionView {
     fn new(day: &Day, session: &Session, times: &Times, sources: &Sources) -> SessionView {
-        let Sources {
-            config,
-            event,
-            localizer,
-            strings,
-            plain,
-        } = sources;
-        let one_tap = OneTap::new(config, plain, day, session);
+        let (event, localizer, strings) = (sources.event, sources.localizer, sources.strings);
+        let one_tap = OneTap::new(sources.config, sources.plain, day, session);
         let ids = |people: &[usize]| {
             people
                 .iter()
@@ -306,13 +300,7 @@ impl AppearanceView {
         times: &[DayTimes],
         sources: &Sources,
     ) -> Vec<AppearanceView> {
-        let Sources {
-            config,
-            event,
-            localizer,
-            strings,
-            plain,
-        } = sources;
+        let (event, localizer, strings) = (sources.event, sources.localizer, sources.strings);
         let code = &localizer.language.code;
         let mut seen = HashSet::new();
         speaker
@@ -322,7 +310,7 @@ impl AppearanceView {
                 let first = seen.insert((a.day, a.session));
                 let day_model = &event.programme.days[a.day];
                 let session = &day_model.sessions[a.session];
-                let one_tap = OneTap::new(config, plain, day_model, session);
+                let one_tap = OneTap::new(sources.config, sources.plain, day_model, session);
                 let day = &times[a.day];
                 let times = &day.sessions[a.session];
                 let role_key = match a.role {
