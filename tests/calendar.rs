@@ -669,8 +669,22 @@ fn pages_offer_subscription_download_and_each_session_calendar() {
             );
         }
         let programme = text(&output, &format!("{lang}/programme/index.html"));
-        let adds = select(&programme, ".session .add-to-calendar a");
-        assert_eq!(adds.len(), 16);
+        // Breaks, meals and registration have none (issue 19); every other session its .ics.
+        let adds = select(
+            &programme,
+            ".session .add-to-calendar a[type='text/calendar']",
+        );
+        let chosen = select(
+            &programme,
+            "article.session:not(.kind-break, .kind-meal, .kind-registration) .anchor",
+        );
+        assert_eq!(adds.len(), chosen.len());
+        assert_eq!(adds.len(), 10);
+        assert!(select(
+            &programme,
+            ":is(.kind-break, .kind-meal, .kind-registration) .add-to-calendar a"
+        )
+        .is_empty());
         for href in &adds {
             let path = href.trim_start_matches("../../");
             assert!(path.starts_with(&format!("{lang}/sessions/")), "{href}");
@@ -679,7 +693,10 @@ fn pages_offer_subscription_download_and_each_session_calendar() {
         let speaker = text(&output, &format!("{lang}/speakers/varol-dur/index.html"));
         let own = select(&speaker, ".calendar-links a");
         assert_eq!(own, [format!("../../../{lang}/speakers/varol-dur.ics")]);
-        let appearances = select(&speaker, ".appearance .add-to-calendar a");
+        let appearances = select(
+            &speaker,
+            ".appearance .add-to-calendar a[type='text/calendar']",
+        );
         assert_eq!(
             appearances,
             [

@@ -11,12 +11,13 @@ use common::{example_root, Site};
 use serde_json::Value;
 
 /// Each template, and a page of the minimal fixture made from it.
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 10] = [
     ("home.html", "en/index.html"),
     ("programme.html", "en/programme/index.html"),
     ("speakers.html", "en/speakers/index.html"),
     ("speaker.html", "en/speakers/jane-placeholder/index.html"),
     ("page.html", "en/about/index.html"),
+    ("agenda.html", "en/agenda/index.html"),
     ("chooser.html", "index.html"),
     ("404.html", "404.html"),
     ("sitemap.xml", "sitemap.xml"),
@@ -85,12 +86,13 @@ struct Doc {
 }
 
 /// The HTML templates, which "every page" is about.
-const PAGES: [&str; 7] = [
+const PAGES: [&str; 8] = [
     "home.html",
     "programme.html",
     "speakers.html",
     "speaker.html",
     "page.html",
+    "agenda.html",
     "chooser.html",
     "404.html",
 ];

@@ -24,7 +24,7 @@
 // SITES_DIR holds one built site per folder (example, multilingual, ...).
 
 import { createRequire } from "node:module";
-import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -280,7 +280,7 @@ async function pagesOf(page, site, lang) {
   const home = `${origin}/${site}/${lang}/`;
   await open(page, home);
   const nav = await page.$$eval("nav.site-nav a", (links) => links.map((a) => a.href));
-  const known = [home, `${home}programme/`, `${home}speakers/`];
+  const known = [home, `${home}programme/`, `${home}speakers/`, `${home}agenda/`];
   const content = nav.find((href) => !known.includes(href));
   await open(page, `${home}speakers/`);
   const speaker = await page.$eval(".speaker-card a", (a) => a.href).catch(() => null);
@@ -506,7 +506,11 @@ if (sites.includes("example")) {
       if (options.javaScriptEnabled !== false)
         await p.clock.setFixedTime(new Date("2030-01-01T12:00:00Z"));
       await open(p, `${origin}/example/fr/programme/`);
-      const html = await p.evaluate(() => document.documentElement.outerHTML);
+      // The stars (agenda.js) show whenever script runs: not now-next.js's doing.
+      const html = await p.evaluate(() => {
+        document.querySelectorAll("button.star").forEach((star) => star.remove());
+        return document.documentElement.outerHTML;
+      });
       await p.context().close();
       return html;
     };

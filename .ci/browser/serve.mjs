@@ -20,10 +20,15 @@ const TYPES = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** Serves `root`; `mounts` maps a first path segment to another folder (`large` → DIR). */
+/**
+ * Serves `root` (a folder, or a function giving it, asked at each request so that it can
+ * change); `mounts` maps a first path segment to another folder (`large` → DIR).
+ */
 export async function serve(root, mounts = {}) {
+  const rootNow = typeof root === "function" ? root : () => root;
   const server = createServer(async (request, response) => {
     try {
+      const root = rootNow();
       const url = new URL(request.url, "http://127.0.0.1");
       const pathname = decodeURIComponent(url.pathname);
       const [, first, ...rest] = pathname.split("/");

@@ -75,6 +75,12 @@ impl Kind {
             .map_or("session", |(name, _)| name)
     }
 
+    /// Whether attendees choose to attend it: it has a star (their agenda) and links to add it
+    /// to a calendar. Registration, breaks and meals are for everyone; they stay in the feeds.
+    pub(crate) fn is_chosen(self) -> bool {
+        !matches!(self, Kind::Registration | Kind::Break | Kind::Meal)
+    }
+
     fn parse(name: &str) -> Option<Kind> {
         Kind::ALL
             .iter()

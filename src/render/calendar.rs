@@ -45,15 +45,28 @@ pub(super) fn uid(config: &Config, session_id: &str) -> String {
     format!("{session_id}@{}{path}", base.host().to_lowercase())
 }
 
+/// Each session's `VEVENT` in one language, folded, and the head of a calendar to import
+/// (without a name): what the feeds are made of, and what the agenda page's script makes a
+/// calendar of.
+pub(super) struct SessionEvents {
+    /// A calendar up to its events: its properties and the `VTIMEZONE`.
+    pub(super) head: String,
+    /// Each session's `VEVENT`, by day and session index.
+    pub(super) days: Vec<Vec<String>>,
+}
+
+/// The line that ends a calendar.
+pub(super) const END: &str = "END:VCALENDAR\r\n";
+
 /// The calendar feeds of one language, each given to `put` with its published path as soon as
-/// it is made (on every core).
+/// it is made (on every core); returns the sessions' events they are made of.
 pub(super) fn feeds(
     config: &Config,
     plain: &Plain,
     timezone: &Component<'static>,
     stamp: DateTime<Utc>,
     put: &(dyn Fn(String, String) + Sync),
-) {
+) -> SessionEvents {
     let event = plain.event;
     let lang = plain.lang;
     let feed = Feed {
@@ -106,10 +119,8 @@ pub(super) fn feeds(
             feed.calendar(Some(&name), sessions.iter().map(|&(d, s)| &days[d][s])),
         );
     });
+    SessionEvents { head: single, days }
 }
-
-/// The line that ends a calendar.
-const END: &str = "END:VCALENDAR\r\n";
 
 /// What the feeds of one language share.
 struct Feed<'a> {

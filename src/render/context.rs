@@ -57,6 +57,7 @@ pub(crate) struct Links {
     pub(crate) home: String,
     pub(crate) programme: String,
     pub(crate) speakers: String,
+    pub(crate) agenda: String,
 }
 
 /// Where a page is in the site, as its template sees it.
@@ -81,8 +82,8 @@ pub(crate) struct Page<'p, K> {
     #[serde(flatten)]
     pub(crate) place: &'p Place,
     pub(crate) title: &'p Localized,
-    /// `home`, `programme`, `speakers`, `speaker`, `page` or `chooser` (the `<body>`'s
-    /// class).
+    /// `home`, `programme`, `speakers`, `agenda`, `speaker`, `page` or `chooser` (the
+    /// `<body>`'s class).
     pub(crate) kind: &'static str,
     /// Its schema.org JSON-LD, to stand in `<script type="application/ld+json">` as it is.
     pub(crate) structured_data: String,
@@ -121,6 +122,13 @@ pub(crate) struct SpeakerValues<'a> {
     pub(crate) speaker_calendar: Option<String>,
     /// Their sessions, in programme order.
     pub(crate) appearances: Vec<AppearanceView>,
+}
+
+/// `agenda.html`'s own values.
+#[derive(Serialize)]
+pub(crate) struct AgendaValues {
+    /// The sessions an attendee can star, for the page's script (`fr/agenda/sessions.json`).
+    pub(crate) agenda_data: String,
 }
 
 /// `page.html`'s own values.

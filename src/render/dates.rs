@@ -1,7 +1,8 @@
 //! Dates and times in each language, from CLDR data (ICU4X), never from hand-written tables.
 
 use chrono::{
-    Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike,
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
+    Timelike, Utc,
 };
 use chrono_tz::Tz;
 use icu_calendar::Gregorian;
@@ -95,6 +96,13 @@ pub(super) fn offset_at(zone: Tz, local: NaiveDateTime) -> FixedOffset {
         probe -= chrono::Duration::minutes(15);
     }
     zone.offset_from_utc_datetime(&local).fix()
+}
+
+/// The instant of a wall-clock time of the event, as the feeds' `DTSTART;TZID=…` mean it (a
+/// time the clocks skip or repeat taken as [`offset_at`] takes it).
+pub(super) fn instant(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let offset = offset_at(zone, local).local_minus_utc();
+    (local - chrono::Duration::seconds(offset.into())).and_utc()
 }
 
 /// RFC 3339 local time with its offset, for `<time datetime>` and feeds: `2024-02-29T09:30:00+01:00`.

@@ -9,12 +9,14 @@
 //! assembles and renders each page; [`calendar`], [`schedule`] and [`schedule_v2`] (from
 //! [`schedule_parts`]), [`structured`] and [`sitemap`] make the other formats; [`publish`] is where it all goes.
 
+mod agenda;
 mod calendar;
 mod context;
 mod dates;
 mod localize;
 pub(crate) mod markdown;
 mod minify;
+mod one_tap;
 mod pages;
 mod plain;
 mod publish;
@@ -220,7 +222,9 @@ fn render_feeds(
         rayon::join(
             || {
                 views.par_iter().for_each(|view| {
-                    calendar::feeds(config, &view.plain(), &zone, timestamp, &put);
+                    let events = calendar::feeds(config, &view.plain(), &zone, timestamp, &put);
+                    let (path, data) = view.agenda_data(&events);
+                    put(path, data);
                 })
             },
             || {
@@ -234,7 +238,11 @@ fn render_feeds(
             },
         );
     }
-    let page_refs = PageRef::all(event);
+    // The agenda is each attendee's own, and empty for a search engine.
+    let page_refs: Vec<PageRef> = PageRef::all(event)
+        .into_iter()
+        .filter(|page| *page != PageRef::Agenda)
+        .collect();
     let mut files = vec![(
         routes::SITEMAP,
         theme.render(

@@ -9,9 +9,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use super::agenda;
+use super::calendar::SessionEvents;
 use super::context::{
-    ChooserValues, Feeds, FreePageValues, LanguageValues, Links, NotFoundPage, Nothing, Overview,
-    Page, Place, Scope, SpeakerValues, SpeakersValues,
+    AgendaValues, ChooserValues, Feeds, FreePageValues, LanguageValues, Links, NotFoundPage,
+    Nothing, Overview, Page, Place, Scope, SpeakerValues, SpeakersValues,
 };
 use super::dates::{DateFormats, DayTimes};
 use super::localize::{Localized, Localizer};
@@ -24,7 +26,7 @@ use super::structured::{self, Sessions};
 use super::theme::Theme;
 use super::views::{
     Alternate, AppearanceView, Choice, DayView, EventView, LanguageInfo, NavItem, People,
-    PersonView, SpeakerView, SwitcherItem,
+    PersonView, Sources, SpeakerView, SwitcherItem,
 };
 use crate::config::{Config, Language, CONFIG_FILE};
 use crate::diagnostics::{Error, Place as SourcePlace, Problem};
@@ -177,6 +179,7 @@ impl<'a> LanguageViews<'a> {
                 home: PageRef::Home.dir(event, code),
                 programme: PageRef::Programme.dir(event, code),
                 speakers: PageRef::Speakers.dir(event, code),
+                agenda: PageRef::Agenda.dir(event, code),
             },
             description: event
                 .description
@@ -222,6 +225,11 @@ impl<'a> LanguageViews<'a> {
                 ui("speakers").unwrap_or_else(|| self.event_view.name.clone()),
                 "speakers",
             ),
+            PageRef::Agenda => (
+                "agenda.html",
+                ui("agenda").unwrap_or_else(|| self.event_view.name.clone()),
+                "agenda",
+            ),
             PageRef::Speaker(i) => ("speaker.html", self.people[i].name.clone(), "speaker"),
             PageRef::Page(i) => (
                 "page.html",
@@ -266,7 +274,7 @@ impl<'a> LanguageViews<'a> {
         match page {
             PageRef::Speaker(i) => digest.hash(&self.event.speakers[i]),
             PageRef::Page(i) => digest.hash(&self.event.pages[i]),
-            PageRef::Home | PageRef::Programme | PageRef::Speakers => &mut digest,
+            PageRef::Home | PageRef::Programme | PageRef::Speakers | PageRef::Agenda => &mut digest,
         };
         digest.finish()
     }
@@ -343,24 +351,25 @@ impl<'a> LanguageViews<'a> {
                 };
                 self.publish(page, all, own, |own| own, context, out, order);
             }
+            PageRef::Agenda => {
+                let own = AgendaValues {
+                    agenda_data: routes::agenda_sessions(self.code()),
+                };
+                self.publish(page, all, own, |own| own, context, out, order);
+            }
             PageRef::Speaker(i) => {
                 let model = &self.event.speakers[i];
                 let speaker = SpeakerView {
                     person: &self.people[i],
                     biography: self.localizer.markdown(&model.biography),
                 };
+                let plain = self.plain();
                 let calendar = (!model.appearances.is_empty())
                     .then(|| routes::speaker_calendar(self.code(), &model.id));
                 // The appearances are made from the programme and the speaker's model, which
                 // the key holds.
                 let values = |(speaker, speaker_calendar)| SpeakerValues {
-                    appearances: AppearanceView::all(
-                        model,
-                        self.event,
-                        &self.times,
-                        &self.localizer,
-                        &self.strings,
-                    ),
+                    appearances: AppearanceView::all(model, &self.times, &self.sources(&plain)),
                     speaker,
                     speaker_calendar,
                 };
@@ -431,14 +440,33 @@ impl<'a> LanguageViews<'a> {
     /// The programme's days, for the pages that show them: made for the template context,
     /// and not held here.
     fn days(&self) -> Vec<DayView> {
-        let event = self.event;
-        event
+        let plain = self.plain();
+        let sources = self.sources(&plain);
+        self.event
             .programme
             .days
             .iter()
             .zip(&self.times)
-            .map(|(day, times)| DayView::new(day, times, event, &self.localizer, &self.strings))
+            .map(|(day, times)| DayView::new(day, times, &sources))
             .collect()
+    }
+
+    /// The agenda page's data, made of the sessions' calendar `events`, and its path.
+    pub(crate) fn agenda_data(&self, events: &SessionEvents) -> (String, String) {
+        let plain = self.plain();
+        let data = agenda::data(&self.sources(&plain), &self.times, events);
+        (routes::agenda_sessions(self.code()), data)
+    }
+
+    /// What the views of sessions are made from.
+    fn sources<'s>(&'s self, plain: &'s Plain<'s>) -> Sources<'s> {
+        Sources {
+            config: self.config,
+            event: self.event,
+            localizer: &self.localizer,
+            strings: &self.strings,
+            plain,
+        }
     }
 }
 

@@ -15,6 +15,8 @@ pub(crate) enum PageRef {
     Programme,
     /// `LANG/speakers/`.
     Speakers,
+    /// `LANG/agenda/`: the attendee's own agenda, made in the browser.
+    Agenda,
     /// `LANG/speakers/ID/`, by index into the event's speakers.
     Speaker(usize),
     /// `LANG/SLUG/`, by index into the event's pages.
@@ -24,7 +26,12 @@ pub(crate) enum PageRef {
 impl PageRef {
     /// Every page of a language.
     pub(crate) fn all(event: &Event) -> Vec<PageRef> {
-        let mut refs = vec![PageRef::Home, PageRef::Programme, PageRef::Speakers];
+        let mut refs = vec![
+            PageRef::Home,
+            PageRef::Programme,
+            PageRef::Speakers,
+            PageRef::Agenda,
+        ];
         refs.extend((0..event.speakers.len()).map(PageRef::Speaker));
         refs.extend((0..event.pages.len()).map(PageRef::Page));
         refs
@@ -36,6 +43,7 @@ impl PageRef {
             PageRef::Home => home(lang),
             PageRef::Programme => programme(lang),
             PageRef::Speakers => speakers(lang),
+            PageRef::Agenda => agenda(lang),
             PageRef::Speaker(i) => speaker(lang, &event.speakers[i].id),
             PageRef::Page(i) => format!("{lang}/{}/", event.pages[i].slugs[lang]),
         }
@@ -55,6 +63,17 @@ fn programme(lang: &str) -> String {
 /// A language's speakers: `fr/speakers/`.
 fn speakers(lang: &str) -> String {
     format!("{lang}/speakers/")
+}
+
+/// A language's agenda page: `fr/agenda/`.
+fn agenda(lang: &str) -> String {
+    format!("{lang}/agenda/")
+}
+
+/// What the agenda page's script reads: every session an attendee can star, in the
+/// language, with what makes its calendar (`fr/agenda/sessions.json`).
+pub(crate) fn agenda_sessions(lang: &str) -> String {
+    format!("{}sessions.json", agenda(lang))
 }
 
 /// A speaker's page: `fr/speakers/varol-dur/`.

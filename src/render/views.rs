@@ -3,10 +3,14 @@
 //! in the site (navigation, language switcher, alternates). What each template is given of
 //! them is in [`super::context`].
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::dates::{DateFormats, DayTimes, Times};
 use super::localize::{Localized, Localizer};
+use super::one_tap::OneTap;
+use super::plain::Plain;
 use super::routes::{self, PageRef};
 use super::strings::Strings;
 use crate::config::{BaseUrl, Config, Language};
@@ -213,19 +217,25 @@ pub(crate) struct DayView {
     sessions: Vec<SessionView>,
 }
 
+/// What a language's views of sessions are made from besides the event: the site's
+/// configuration, its text chosen by the localizer, and as plain text (for the links that
+/// add a session to a calendar).
+pub(crate) struct Sources<'s> {
+    pub(crate) config: &'s Config,
+    pub(crate) event: &'s Event,
+    pub(crate) localizer: &'s Localizer<'s>,
+    pub(crate) strings: &'s Strings,
+    pub(crate) plain: &'s Plain<'s>,
+}
+
 impl DayView {
-    pub(crate) fn new(
-        day: &Day,
-        times: &DayTimes,
-        event: &Event,
-        localizer: &Localizer,
-        strings: &Strings,
-    ) -> DayView {
+    pub(crate) fn new(day: &Day, times: &DayTimes, sources: &Sources) -> DayView {
+        let localizer = sources.localizer;
         let sessions = day
             .sessions
             .iter()
             .zip(&times.sessions)
-            .map(|(session, times)| SessionView::new(session, times, event, localizer, strings))
+            .map(|(session, times)| SessionView::new(day, session, times, sources))
             .collect();
         DayView {
             anchor: format!("day-{}", day.date),
@@ -252,20 +262,21 @@ struct SessionView {
     start_iso: String,
     end_iso: Option<String>,
     cancelled: bool,
+    /// Whether attendees choose it: it has a star and links to add it to a calendar.
+    starrable: bool,
     /// Its `.ics`, for "add to calendar".
     calendar: String,
+    /// It in Google Calendar and in Outlook, when it is starrable and not cancelled.
+    google_calendar: Option<String>,
+    outlook_calendar: Option<String>,
     moderators: Vec<String>,
     speakers: Vec<String>,
 }
 
 impl SessionView {
-    fn new(
-        session: &Session,
-        times: &Times,
-        event: &Event,
-        localizer: &Localizer,
-        strings: &Strings,
-    ) -> SessionView {
+    fn new(day: &Day, session: &Session, times: &Times, sources: &Sources) -> SessionView {
+        let (event, localizer, strings) = (sources.event, sources.localizer, sources.strings);
+        let one_tap = OneTap::new(sources.config, sources.plain, day, session);
         let ids = |people: &[Person]| {
             people
                 .iter()
@@ -288,7 +299,10 @@ impl SessionView {
             start_iso: times.start_iso.clone(),
             end_iso: times.end_iso.clone(),
             cancelled: session.cancelled,
+            starrable: session.kind.is_chosen(),
             calendar: routes::session_calendar(&localizer.language.code, &session.id),
+            google_calendar: one_tap.as_ref().map(|links| links.google.clone()),
+            outlook_calendar: one_tap.map(|links| links.outlook),
             moderators: ids(&session.moderators),
             speakers: ids(&session.speakers),
         }
@@ -298,6 +312,9 @@ impl SessionView {
 /// A session a speaker is in, as their page lists it.
 #[derive(Serialize)]
 pub(crate) struct AppearanceView {
+    /// The session's id, its element's `id` on the speaker's page too; only on the first of
+    /// its appearances, since someone who moderates and speaks in a session appears twice.
+    id: Option<String>,
     date: String,
     start: String,
     end: Option<String>,
@@ -307,25 +324,32 @@ pub(crate) struct AppearanceView {
     url: String,
     role: Localized,
     cancelled: bool,
+    /// As the session's.
+    starrable: bool,
     /// The session's `.ics`, for "add to calendar".
     calendar: String,
+    google_calendar: Option<String>,
+    outlook_calendar: Option<String>,
 }
 
 impl AppearanceView {
     /// The sessions `speaker` is in, with the times of the language (`times`, by day).
     pub(crate) fn all(
         speaker: &Speaker,
-        event: &Event,
         times: &[DayTimes],
-        localizer: &Localizer,
-        strings: &Strings,
+        sources: &Sources,
     ) -> Vec<AppearanceView> {
+        let (event, localizer, strings) = (sources.event, sources.localizer, sources.strings);
         let code = &localizer.language.code;
+        let mut seen = HashSet::new();
         speaker
             .appearances
             .iter()
             .map(|a| {
-                let session = &event.programme.days[a.day].sessions[a.session];
+                let first = seen.insert((a.day, a.session));
+                let day_model = &event.programme.days[a.day];
+                let session = &day_model.sessions[a.session];
+                let one_tap = OneTap::new(sources.config, sources.plain, day_model, session);
                 let day = &times[a.day];
                 let times = &day.sessions[a.session];
                 let role_key = match a.role {
@@ -333,6 +357,7 @@ impl AppearanceView {
                     Role::Speaker => "role_speaker",
                 };
                 AppearanceView {
+                    id: first.then(|| session.id.clone()),
                     date: day.date.clone(),
                     start: times.start.clone(),
                     end: times.end.clone(),
@@ -342,7 +367,10 @@ impl AppearanceView {
                     url: routes::session(code, &session.id),
                     role: strings.get_or(role_key, role_key, localizer),
                     cancelled: session.cancelled,
+                    starrable: session.kind.is_chosen(),
                     calendar: routes::session_calendar(code, &session.id),
+                    google_calendar: one_tap.as_ref().map(|links| links.google.clone()),
+                    outlook_calendar: one_tap.map(|links| links.outlook),
                 }
             })
             .collect()
@@ -358,7 +386,7 @@ pub(crate) struct NavItem {
 }
 
 impl NavItem {
-    /// Home, programme, speakers, then the pages that are in the menu, for the page
+    /// Home, programme, speakers, the agenda, then the pages that are in the menu, for the page
     /// `current`.
     pub(crate) fn all(
         current: PageRef,
@@ -372,6 +400,7 @@ impl NavItem {
             (PageRef::Home, "home"),
             (PageRef::Programme, "programme"),
             (PageRef::Speakers, "speakers"),
+            (PageRef::Agenda, "agenda"),
         ] {
             if let Some(title) = strings.get(key) {
                 items.push(NavItem {

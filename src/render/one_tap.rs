@@ -1,0 +1,98 @@
+//! One tap to put a session in Google Calendar or Outlook on the web, filled in: for the
+//! attendees whose phone does nothing useful with an `.ics` file. Both take the session's
+//! instants in UTC, the feeds' instants, so that the event's zone can never be misread; Google
+//! is also given the zone (`ctz`) to show the times in.
+
+use super::dates;
+use super::plain::Plain;
+use super::routes;
+use crate::config::Config;
+use crate::event::{Day, Session};
+use crate::links::encode_query_value;
+
+/// The most of a session's description the links carry: every session of the programme page
+/// has two links, which should not weigh more than the page, and the session's page, linked
+/// after the description, has the rest.
+const DESCRIPTION_LIMIT: usize = 280;
+
+/// A session's Google Calendar and Outlook links.
+pub(super) struct OneTap {
+    pub(super) google: String,
+    pub(super) outlook: String,
+}
+
+impl OneTap {
+    /// The links of a session that attendees choose to attend (see `Kind::is_chosen`) and
+    /// that was not cancelled, in the language of `plain`.
+    pub(super) fn new(
+        config: &Config,
+        plain: &Plain,
+        day: &Day,
+        session: &Session,
+    ) -> Option<OneTap> {
+        if !session.kind.is_chosen() || session.cancelled {
+            return None;
+        }
+        let zone = plain.event.timezone;
+        let start = dates::instant(zone, day.date.and_time(session.start));
+        // A session without an end is an instant, as in the feeds.
+        let end = session
+            .end
+            .map_or(start, |end| dates::instant(zone, day.date.and_time(end)));
+        let title = plain.text(&session.title).trim();
+        let page = format!(
+            "{}{}",
+            config.base_url,
+            routes::session(plain.lang, &session.id)
+        );
+        let mut details: Vec<String> = Vec::new();
+        if let Some((text, _)) = plain.description(session) {
+            details.push(shortened(&text, DESCRIPTION_LIMIT));
+        }
+        details.extend(plain.people(session));
+        details.push(page);
+        let details = encode_query_value(&details.join("\n\n"));
+        let location = plain
+            .location(session)
+            .map(|l| format!("&location={}", encode_query_value(&l)))
+            .unwrap_or_default();
+        let google = format!(
+            "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&ctz={}&details={details}{location}",
+            encode_query_value(title),
+            start.format("%Y%m%dT%H%M%SZ"),
+            end.format("%Y%m%dT%H%M%SZ"),
+            encode_query_value(zone.name()),
+        );
+        let outlook = format!(
+            "https://outlook.office.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&startdt={}&enddt={}&body={details}{location}",
+            encode_query_value(title),
+            start.format("%Y-%m-%dT%H:%M:%SZ"),
+            end.format("%Y-%m-%dT%H:%M:%SZ"),
+        );
+        Some(OneTap { google, outlook })
+    }
+}
+
+/// `text` cut after at most `limit` characters, at a space when there is one, with `…`.
+fn shortened(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = head.rfind(char::is_whitespace).map_or(head, |i| &head[..i]);
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_description_is_cut_at_a_space() {
+        assert_eq!(shortened("short", 10), "short");
+        assert_eq!(shortened("one two three", 9), "one two…");
+        assert_eq!(shortened("éééé", 2), "éé…");
+    }
+}
