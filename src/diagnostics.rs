@@ -90,6 +90,17 @@ pub enum Problem {
     DuplicateLanguage(String),
     #[error("`{0}` is not a valid BCP 47 language code")]
     BadLanguageCode(String),
+    #[error("`{0}` is not a locale: a BCP 47 tag such as en-GB, fr-CA or ar-MA-u-hc-h23")]
+    BadLocale(String),
+    #[error("`gender: {0}` is not a gender a label can agree with")]
+    BadGender(String),
+    #[error(
+        "`gender: {written}` differs from `gender: {other}` in another of the speaker's files"
+    )]
+    GenderDiffers {
+        written: &'static str,
+        other: &'static str,
+    },
     #[error("the site has no languages")]
     NoLanguages,
     #[error("`{0}` is not an absolute http(s) URL")]
@@ -194,6 +205,20 @@ impl Problem {
             }
             Problem::UnknownTimeZone(_) => {
                 "use an IANA time zone name such as Africa/Casablanca or Europe/Paris".into()
+            }
+            Problem::BadLocale(_) => "write a language, then a region or script, then Unicode \
+                extensions, joined by `-`: locale: en-GB (British forms), locale: ar-EG \
+                (Arabic-Indic digits), locale: ar-MA-u-hc-h23 (24-hour times); or remove the line \
+                to format as the code does"
+                .into(),
+            Problem::BadGender(_) => {
+                "write `gender: female` or `gender: male`, or leave it out: the labels then take \
+                 their neutral form"
+                    .into()
+            }
+            Problem::GenderDiffers { .. } => {
+                "give the same gender in every file of the speaker, or leave it out of all but one"
+                    .into()
             }
             Problem::BadTime(_) => "write the time in quotes, e.g. start: \"09:30\"".into(),
             Problem::TimeSkipped { from, to, .. } => {

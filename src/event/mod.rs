@@ -18,7 +18,7 @@ use chrono_tz::Tz;
 pub(crate) use page::Page;
 use photo::StaticFiles;
 pub(crate) use programme::{Day, Kind, Programme, Session};
-pub(crate) use speaker::{Role, Speaker};
+pub(crate) use speaker::{Gender, Role, Speaker};
 
 use crate::config::Config;
 use crate::content::Content;

@@ -9,9 +9,11 @@
 //! assembles and renders each page; [`calendar`], [`schedule`], [`structured`] and
 //! [`sitemap`] make the other formats; [`publish`] is where it all goes.
 
+mod bidi;
 mod calendar;
 mod context;
 mod dates;
+mod grammar;
 mod localize;
 pub(crate) mod markdown;
 mod minify;
@@ -301,10 +303,20 @@ fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
             role,
             organisation,
             photo,
+            gender,
             biography: _,
             appearances,
         } = speaker;
-        digest.hash(&(id, name, honorific, role, organisation, photo, appearances));
+        digest.hash(&(
+            id,
+            name,
+            honorific,
+            role,
+            organisation,
+            photo,
+            gender,
+            appearances,
+        ));
     }
     digest.finish()
 }

@@ -6,11 +6,12 @@
 use serde::Serialize;
 
 use super::dates::{DateFormats, DayTimes, Times};
+use super::grammar::Grammar;
 use super::localize::{Localized, Localizer};
 use super::routes::{self, PageRef};
 use super::strings::Strings;
 use crate::config::{BaseUrl, Config, Language};
-use crate::event::{Day, Event, Role, Session, Speaker};
+use crate::event::{Day, Event, Gender, Role, Session, Speaker};
 
 /// A language's code, name and direction, for `<html lang dir>` and lists of languages.
 #[derive(Serialize)]
@@ -102,6 +103,7 @@ pub(crate) struct PersonView {
     photo: Option<String>,
     initials: String,
     hue: u32,
+    gender: Option<&'static str>,
 }
 
 impl PersonView {
@@ -121,6 +123,7 @@ impl PersonView {
             role: localizer.optional(&speaker.role),
             organisation: localizer.optional(&speaker.organisation),
             photo: speaker.photo.as_deref().map(crate::links::encode_path),
+            gender: speaker.gender.map(Gender::name),
         }
     }
 }
@@ -181,12 +184,20 @@ impl DayView {
         event: &Event,
         localizer: &Localizer,
         strings: &Strings,
+        grammar: &Grammar,
     ) -> DayView {
         let sessions = day
             .sessions
             .iter()
             .zip(&times.sessions)
-            .map(|(session, times)| SessionView::new(session, times, event, localizer, strings))
+            .map(|(session, times)| {
+                let labels = Labels {
+                    strings,
+                    grammar,
+                    localizer,
+                };
+                SessionView::new(session, times, event, &labels)
+            })
             .collect();
         DayView {
             anchor: format!("day-{}", day.date),
@@ -217,16 +228,39 @@ struct SessionView {
     calendar: String,
     moderators: Vec<String>,
     speakers: Vec<String>,
+    /// The heading of its moderators, in the form of their count and gender.
+    moderators_label: Option<Localized>,
+    speakers_label: Option<Localized>,
+}
+
+/// What a session's labels are chosen from.
+struct Labels<'a> {
+    strings: &'a Strings,
+    grammar: &'a Grammar,
+    localizer: &'a Localizer<'a>,
+}
+
+impl Labels<'_> {
+    /// The heading of `people` (the counted string `many`, `one` for one person), in the
+    /// form of their count and common gender; none for nobody.
+    fn of(&self, people: &[usize], event: &Event, one: &str, many: &str) -> Option<Localized> {
+        if people.is_empty() {
+            return None;
+        }
+        let gender = Gender::common(people.iter().map(|&i| event.speakers[i].gender));
+        let form = self
+            .strings
+            .form(self.grammar, many, Some(one), people.len(), gender);
+        Some(
+            form.cloned()
+                .unwrap_or_else(|| self.strings.get_or(many, many, self.localizer)),
+        )
+    }
 }
 
 impl SessionView {
-    fn new(
-        session: &Session,
-        times: &Times,
-        event: &Event,
-        localizer: &Localizer,
-        strings: &Strings,
-    ) -> SessionView {
+    fn new(session: &Session, times: &Times, event: &Event, labels: &Labels) -> SessionView {
+        let (localizer, strings) = (labels.localizer, labels.strings);
         let ids = |people: &[usize]| {
             people
                 .iter()
@@ -252,6 +286,8 @@ impl SessionView {
             calendar: routes::session_calendar(&localizer.language.code, &session.id),
             moderators: ids(&session.moderators),
             speakers: ids(&session.speakers),
+            moderators_label: labels.of(&session.moderators, event, "moderator", "moderators"),
+            speakers_label: labels.of(&session.speakers, event, "speaker", "speakers"),
         }
     }
 }
@@ -301,7 +337,10 @@ impl AppearanceView {
                     end_iso: times.end_iso.clone(),
                     title: localizer.text(&session.title),
                     url: routes::session(code, &session.id),
-                    role: strings.get_or(role_key, role_key, localizer),
+                    role: strings
+                        .role(role_key, speaker.gender)
+                        .cloned()
+                        .unwrap_or_else(|| strings.get_or(role_key, role_key, localizer)),
                     cancelled: session.cancelled,
                     calendar: routes::session_calendar(code, &session.id),
                 }
