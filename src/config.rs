@@ -54,7 +54,8 @@ pub struct Language {
     pub name: String,
     /// Its writing direction.
     pub direction: Direction,
-    /// Its locale, for dates and times.
+    /// Its locale, which chooses its formats (dates, times, digits, lists, plurals): the
+    /// `locale` of its entry (`en-GB`, `ar-MA-u-hc-h23`), or else its code.
     pub locale: Locale,
 }
 
@@ -195,6 +196,17 @@ impl Config {
                 errors.push(place, Problem::BadLanguageCode(entry.code.clone()));
                 continue;
             }
+            let locale = match entry.locale.as_deref().map(str::trim) {
+                None => locale,
+                Some(written) => match written.parse::<Locale>() {
+                    Ok(chosen) if !written.is_empty() => chosen,
+                    _ => {
+                        let place = at(&format!("languages.{i}.locale"));
+                        errors.push(place, Problem::BadLocale(written.to_string()));
+                        continue;
+                    }
+                },
+            };
             languages.push(Language {
                 code: entry.code.clone(),
                 name: entry.name.clone(),
@@ -291,6 +303,7 @@ struct LanguageEntry {
     code: String,
     name: String,
     direction: Option<Direction>,
+    locale: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -141,6 +141,17 @@ pub enum Problem {
     DuplicateLanguage(String),
     #[error("`{0}` is not a language code (such as en, fr, ar or pt-BR)")]
     BadLanguageCode(String),
+    #[error("`{0}` is not a locale: a BCP 47 tag such as en-GB, fr-CA or ar-MA-u-hc-h23")]
+    BadLocale(String),
+    #[error("`gender: {0}` is not a gender a label can agree with")]
+    BadGender(String),
+    #[error(
+        "`gender: {written}` differs from `gender: {other}` in another of the speaker's files"
+    )]
+    GenderDiffers {
+        written: &'static str,
+        other: &'static str,
+    },
     #[error("the site has no languages")]
     NoLanguages,
     #[error("`{0}` is not a full web address starting with https:// (or http://)")]

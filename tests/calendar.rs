@@ -565,10 +565,16 @@ fn a_session_says_what_where_when_and_who_in_its_language() {
     assert_eq!(panel.one("DTSTAMP"), "20240115T120000Z");
     let description = panel.one("DESCRIPTION");
     assert!(
-        description.starts_with("Modérateur·rice:\n- "),
+        description.starts_with("Modérateur·rice: Dr Amélie Durand (Urbaniste en chef, "),
         "{description}"
     );
-    assert!(description.contains("\nIntervenants:\n- "), "{description}");
+    // Names joined as French lists them (CLDR, through ICU4X).
+    assert!(
+        description.contains(
+            "\nIntervenants: Tomas Berger (Architecte, Atelier Nulle Part) et Mme Selin Aydın ("
+        ),
+        "{description}"
+    );
     let opening = fr.event("opening");
     assert!(opening
         .one("DESCRIPTION")
@@ -962,4 +968,68 @@ fn schedule_xml_says_the_same_as_schedule_json() {
     assert_eq!(day.attribute("index"), Some("1"));
     assert_eq!(day.attribute("start"), Some("2024-02-29T09:00:00+01:00"));
     assert_eq!(day.attribute("end"), Some("2024-02-29T19:30:00+01:00"));
+}
+
+/// The Latin letters of `text` outside an isolate (U+2068 … U+2069).
+fn latin_outside_isolates(text: &str) -> String {
+    let mut depth = 0usize;
+    let mut outside = String::new();
+    for c in text.chars() {
+        match c {
+            '\u{2068}' => depth += 1,
+            '\u{2069}' => depth = depth.saturating_sub(1),
+            c if depth == 0 && c.is_ascii_alphabetic() => outside.push(c),
+            _ => {}
+        }
+    }
+    outside
+}
+
+#[test]
+fn arabic_calendar_text_isolates_latin_runs_and_writes_the_arabic_comma() {
+    let output = build("locales");
+    for lang in ["ar", "ar-EG"] {
+        let path = format!("{lang}/calendar.ics");
+        let feed = parse(&path, &text(&output, &path));
+        for event in &feed.events {
+            for name in ["SUMMARY", "DESCRIPTION", "LOCATION"] {
+                for value in event.props.get(name).into_iter().flatten() {
+                    assert_eq!(latin_outside_isolates(value), "", "{path} {name}: {value}");
+                    assert!(!value.contains(", "), "{path} {name}: {value}");
+                }
+            }
+        }
+        let opening = feed.event("opening").one("DESCRIPTION");
+        assert!(
+            opening.starts_with(
+                "مديرة الجلسة: \u{2068}Nadia Fictive\u{2069} (مديرة، الوكالة الخيالية (\u{2068}FAKE\u{2069}))\n"
+            ),
+            "{opening}"
+        );
+        // Names joined as Arabic lists them: "A وB وC".
+        assert!(
+            opening.contains("(\u{2068}FAKE\u{2069})) و\u{2068}Omar Fictif\u{2069} ("),
+            "{opening}"
+        );
+        assert_eq!(
+            feed.event("opening").one("LOCATION"),
+            "القاعة الخيالية، الرباط"
+        );
+        let speaker = format!("{lang}/speakers/omar-fictif.ics");
+        let calendar = parse(&speaker, &text(&output, &speaker));
+        let name = &calendar.props.iter().find(|(n, _)| n == "NAME").unwrap().1;
+        assert!(name.starts_with("\u{2068}Omar Fictif\u{2069} · "), "{name}");
+    }
+    // English text has nothing of the other direction: no isolate, the Latin comma, and the
+    // list of British English (no comma before "and").
+    let en = text(&output, "en/calendar.ics");
+    assert!(!en.contains('\u{2068}'));
+    let opening = parse("en/calendar.ics", &en);
+    let description = opening.event("opening").one("DESCRIPTION");
+    assert!(
+        description.contains(
+            "(Director, Fictional Agency (FAKE)), Omar Fictif (Adviser, Imaginary Office (IMO)) and Sam Fictional ("
+        ),
+        "{description}"
+    );
 }

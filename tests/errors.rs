@@ -425,6 +425,33 @@ rule!(
 );
 
 rule!(
+    a_locale_that_is_not_bcp47_is_refused_with_examples,
+    "site-config.yaml",
+    "    name: English\n",
+    "    name: English\n    locale: en_GB\n",
+    "site-config.yaml:6:13",
+    "`en_GB` is not a locale: a BCP 47 tag such as en-GB, fr-CA or ar-MA-u-hc-h23"
+);
+
+rule!(
+    a_locale_s_fix_names_the_forms_it_chooses,
+    "site-config.yaml",
+    "    name: English\n",
+    "    name: English\n    locale: \"gb-!\"\n",
+    "site-config.yaml:6:13",
+    "locale: ar-MA-u-hc-h23 (24-hour times)"
+);
+
+rule!(
+    a_gender_other_than_female_or_male_is_refused,
+    "content/speakers/jane-placeholder.en.md",
+    "name: Jane Placeholder\n",
+    "name: Jane Placeholder\ngender: femme\n",
+    "content/speakers/jane-placeholder.en.md:3:9",
+    "write `gender: female` or `gender: male`, or leave it out"
+);
+
+rule!(
     a_base_url_that_is_not_absolute_is_refused,
     "site-config.yaml",
     "base_url: http://localhost:8000/",

@@ -53,7 +53,14 @@ pub(crate) trait FrontMatter: DeserializeOwned {
 }
 
 impl FrontMatter for SpeakerMatter {
-    const KEYS: &'static [&'static str] = &["name", "honorific", "role", "organisation", "photo"];
+    const KEYS: &'static [&'static str] = &[
+        "name",
+        "honorific",
+        "role",
+        "organisation",
+        "photo",
+        "gender",
+    ];
 }
 
 impl FrontMatter for PageMatter {

@@ -88,6 +88,7 @@ pub struct SpeakerMatter {
     pub role: Option<String>,
     pub organisation: Option<String>,
     pub photo: Option<String>,
+    pub gender: Option<String>,
 }
 
 /// The front matter of `content/pages/NAME.LANG.md`.

@@ -121,6 +121,20 @@ impl Problem {
                 "give the organiser another `id` (and use it in content/programme.yaml), or \
                  rename the files content/speakers/{speaker}.LANG.md if the speaker is meant"
             ),
+            Problem::BadLocale(_) => "write a language, then a region or script, then Unicode \
+                extensions, joined by `-`: locale: en-GB (British forms), locale: ar-EG \
+                (Arabic-Indic digits), locale: ar-MA-u-hc-h23 (24-hour times); or remove the line \
+                to format as the code does"
+                .into(),
+            Problem::BadGender(_) => {
+                "write `gender: female` or `gender: male`, or leave it out: the labels then take \
+                 their neutral form"
+                    .into()
+            }
+            Problem::GenderDiffers { .. } => {
+                "give the same gender in every file of the speaker, or leave it out of all but one"
+                    .into()
+            }
             Problem::UnsafeId(_) => "for example: panel-1, opening, coffee-break".into(),
             Problem::DuplicateId { .. } => "give one of them another id".into(),
             Problem::CaseClash { .. } => {

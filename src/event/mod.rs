@@ -20,7 +20,7 @@ pub(crate) use organiser::Organiser;
 pub(crate) use page::Page;
 use photo::StaticFiles;
 pub(crate) use programme::{Day, Kind, Person, Programme, Session};
-pub(crate) use speaker::{Role, Speaker};
+pub(crate) use speaker::{Gender, Role, Speaker};
 
 use crate::config::Config;
 use crate::content::Content;

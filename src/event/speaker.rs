@@ -28,6 +28,9 @@ pub(crate) struct Speaker {
     pub organisation: Option<Text>,
     /// Their photo, relative to `content/static/`.
     pub photo: Option<String>,
+    /// Their grammatical gender, if their files give it: the labels that agree with it
+    /// (Arabic متحدثة, French Intervenante) take its form, the neutral one otherwise.
+    pub gender: Option<Gender>,
     /// Their biography (Markdown), in the languages that have one.
     pub biography: Text,
     /// The sessions they speak in or moderate, in programme order.
@@ -45,6 +48,32 @@ impl Speaker {
             }
         }
         sessions
+    }
+}
+
+/// A person's grammatical gender, as a speaker's file may give it (`gender: female`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Gender {
+    /// `female`.
+    Female,
+    /// `male`.
+    Male,
+}
+
+impl Gender {
+    /// As the files write it, and as the suffix of a string's form (`role_speaker_female`).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+        }
+    }
+
+    /// The gender people have in common, if they all have one and the same.
+    pub(crate) fn common(genders: impl IntoIterator<Item = Option<Gender>>) -> Option<Gender> {
+        let mut genders = genders.into_iter();
+        let first = genders.next()??;
+        genders.all(|g| g == Some(first)).then_some(first)
     }
 }
 
@@ -119,6 +148,7 @@ pub(super) fn gather(
                     role: None,
                     organisation: None,
                     photo: None,
+                    gender: None,
                     biography: Text::empty(),
                     appearances: Vec::new(),
                 });
@@ -155,6 +185,27 @@ pub(super) fn gather(
             }
             if speaker.photo.is_none() || lang == config.default_language().code {
                 speaker.photo = Some(photo.to_string());
+            }
+        }
+        if let Some(written) = front.gender.as_deref().map(str::trim) {
+            let gender = match written {
+                "female" => Some(Gender::Female),
+                "male" => Some(Gender::Male),
+                _ => None,
+            };
+            match (gender, speaker.gender) {
+                (None, _) => errors.push(
+                    file.place("gender"),
+                    Problem::BadGender(written.to_string()),
+                ),
+                (Some(g), Some(other)) if g != other => errors.push(
+                    file.place("gender"),
+                    Problem::GenderDiffers {
+                        written: g.name(),
+                        other: other.name(),
+                    },
+                ),
+                (Some(g), _) => speaker.gender = Some(g),
             }
         }
         if !file.body.trim().is_empty() {

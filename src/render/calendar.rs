@@ -5,6 +5,9 @@
 //! The `ics` crate builds the calendars. It folds lines itself, but into continuation lines of
 //! 76 octets (0.5.8, `src/contentline.rs`, which counts 75 octets after the leading space), and
 //! may fold between the two characters of an escape: [`fold_lines`] redoes the folding.
+//!
+//! Their text is plain, so runs of the other direction are isolated in it
+//! ([`Plain::isolated`]): a client lays out "(ANAPEC)" in Arabic text where it belongs.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use ics::components::{Component, Property};
@@ -88,10 +91,10 @@ pub(super) fn feeds(
                 .collect()
         })
         .collect();
-    let event_name = plain.text(&event.name);
+    let event_name = plain.isolated(plain.text(&event.name));
     put(
         routes::calendar(lang),
-        feed.calendar(Some(event_name), days.iter().flatten()),
+        feed.calendar(Some(&event_name), days.iter().flatten()),
     );
     let single = feed.head(None);
     event
@@ -113,7 +116,10 @@ pub(super) fn feeds(
         if sessions.is_empty() {
             return;
         }
-        let name = format!("{} · {event_name}", plain.person_name(speaker));
+        let name = format!(
+            "{} · {event_name}",
+            plain.isolated(&plain.person_name(speaker))
+        );
         put(
             routes::speaker_calendar(lang, &speaker.id),
             feed.calendar(Some(&name), sessions.iter().map(|&(d, s)| &days[d][s])),
@@ -184,7 +190,7 @@ impl Feed<'_> {
         } else {
             title.text.to_string()
         };
-        let mut summary = Summary::new(text_value(&summary));
+        let mut summary = Summary::new(text_value(&plain.isolated(&summary)));
         if let Some(lang) = title.lang.filter(|l| is_language_tag(l)) {
             summary.add(Language::new(lang.to_string()));
         }
@@ -200,14 +206,15 @@ impl Feed<'_> {
             .chain(plain.people(session))
             .collect();
         if !parts.is_empty() {
-            let mut description = Description::new(text_value(&parts.join("\n\n")));
+            let text = plain.isolated(&parts.join("\n\n"));
+            let mut description = Description::new(text_value(&text));
             if is_language_tag(&lang) {
                 description.add(Language::new(lang));
             }
             vevent.push(description);
         }
         if let Some(location) = plain.location(session) {
-            vevent.push(Location::new(text_value(&location)));
+            vevent.push(Location::new(text_value(&plain.isolated(&location))));
         }
         vevent.push(URL::new(format!(
             "{}{}",

@@ -10,6 +10,7 @@ use icu_datetime::fieldsets::{zone::LocalizedOffsetShort, T, YMD, YMDE};
 use icu_datetime::input::{Date, Time, UtcOffset};
 use icu_datetime::{FixedCalendarDateTimeFormatter, NoCalendarFormatter};
 use icu_locale_core::Locale;
+use writeable::{Part, PartsWrite, Writeable};
 
 use crate::event::{Day, Session};
 
@@ -20,14 +21,23 @@ pub(super) struct DateFormats {
     date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
     time: NoCalendarFormatter<T>,
     offset: NoCalendarFormatter<LocalizedOffsetShort>,
+    /// How the language writes the first day of a month where CLDR's patterns give a plain
+    /// number ("1er" in French): the interface string `first_day_of_month`.
+    first_day: Option<String>,
 }
 
 impl DateFormats {
     /// Loads the formats of a locale (ICU4X falls back to a parent locale, then to the root,
-    /// for locales it has no data for).
-    pub(super) fn new(locale: &Locale) -> Result<DateFormats, String> {
+    /// for locales it has no data for). Its hour cycle and digits are the locale's own, or
+    /// those its `-u-hc-` and `-u-nu-` extensions ask for. `first_day` is the form of the
+    /// first day of a month, if the language has one.
+    pub(super) fn new(locale: &Locale, first_day: Option<&str>) -> Result<DateFormats, String> {
         let prefs = || locale.into();
         Ok(DateFormats {
+            first_day: first_day
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(str::to_string),
             day: FixedCalendarDateTimeFormatter::try_new(prefs(), YMDE::long())
                 .map_err(|e| e.to_string())?,
             date: FixedCalendarDateTimeFormatter::try_new(prefs(), YMD::long())
@@ -41,16 +51,33 @@ impl DateFormats {
     /// "jeudi 29 février 2024".
     pub(super) fn day(&self, date: NaiveDate) -> String {
         match gregorian(date) {
-            Some(d) => self.day.format(&d).to_string(),
+            Some(d) => self.with_first_day(date, &self.day.format(&d)),
             None => date.to_string(),
         }
     }
 
-    /// "29 février 2024".
+    /// "29 février 2024", "1er mars 2024".
     pub(super) fn date(&self, date: NaiveDate) -> String {
         match gregorian(date) {
-            Some(d) => self.date.format(&d).to_string(),
+            Some(d) => self.with_first_day(date, &self.date.format(&d)),
             None => date.to_string(),
+        }
+    }
+
+    /// A formatted date, its day of the month written in the language's form of the first
+    /// when it is the first. The day is found by the field ICU4X marks it with, wherever
+    /// the locale's pattern puts it and in whatever digits.
+    fn with_first_day(&self, date: NaiveDate, formatted: &impl Writeable) -> String {
+        let mut sink = DayField::default();
+        if formatted.write_to_parts(&mut sink).is_err() {
+            return formatted.write_to_string().into_owned();
+        }
+        match (&self.first_day, sink.day) {
+            (Some(first), Some(day)) if date.day() == 1 => {
+                sink.text.replace_range(day, first);
+                sink.text
+            }
+            _ => sink.text,
         }
     }
 
@@ -77,6 +104,37 @@ impl DateFormats {
         } else {
             format!("{} – {}", self.date(start), self.date(end))
         }
+    }
+}
+
+/// The text of a formatted date, and where its day of the month is in it.
+#[derive(Default)]
+struct DayField {
+    text: String,
+    day: Option<std::ops::Range<usize>>,
+}
+
+impl std::fmt::Write for DayField {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+impl PartsWrite for DayField {
+    type SubPartsWrite = DayField;
+
+    fn with_part(
+        &mut self,
+        part: Part,
+        mut f: impl FnMut(&mut DayField) -> std::fmt::Result,
+    ) -> std::fmt::Result {
+        let start = self.text.len();
+        f(self)?;
+        if part == icu_datetime::parts::DAY {
+            self.day = Some(start..self.text.len());
+        }
+        Ok(())
     }
 }
 
@@ -182,7 +240,53 @@ mod tests {
     use super::*;
 
     fn formats(code: &str) -> DateFormats {
-        DateFormats::new(&code.parse().unwrap()).unwrap()
+        DateFormats::new(&code.parse().unwrap(), None).unwrap()
+    }
+
+    fn at(hour: u32, minute: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(hour, minute, 0).unwrap()
+    }
+
+    #[test]
+    fn a_locale_chooses_the_forms_of_its_region() {
+        let date = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        assert_eq!(formats("en").date(date), "February 29, 2024");
+        assert_eq!(formats("en").time(at(14, 0)), "2:00\u{202f}PM");
+        assert_eq!(formats("en-GB").date(date), "29 February 2024");
+        assert_eq!(formats("en-GB").time(at(14, 0)), "14:00");
+    }
+
+    #[test]
+    fn the_hour_cycle_and_digits_come_from_the_locale_and_its_extensions() {
+        // Without a locale, `ar` formats as it always has: Latin digits, 12 hours.
+        assert_eq!(formats("ar").time(at(14, 5)), "2:05 م");
+        assert_eq!(formats("ar-MA").time(at(14, 5)), "14:05");
+        assert_eq!(formats("ar-MA-u-hc-h12").time(at(14, 5)), "2:05 م");
+        assert_eq!(formats("ar-MA-u-hc-h23").time(at(14, 5)), "14:05");
+        assert_eq!(formats("ar-EG").time(at(14, 5)), "٢:٠٥ م");
+        assert_eq!(formats("ar-EG-u-hc-h23").time(at(14, 5)), "١٤:٠٥");
+        assert_eq!(formats("ar-MA-u-nu-arab").time(at(14, 5)), "١٤:٠٥");
+        assert_eq!(
+            formats("ar-u-nu-arab").day(NaiveDate::from_ymd_opt(2024, 3, 1).unwrap()),
+            "الجمعة، ١ مارس ٢٠٢٤"
+        );
+        assert_eq!(formats("fr-u-hc-h12").time(at(14, 5)), "2:05\u{202f}PM");
+    }
+
+    #[test]
+    fn the_first_of_a_month_takes_the_form_the_language_gives_it() {
+        let first = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let second = NaiveDate::from_ymd_opt(2024, 3, 2).unwrap();
+        let fr = DateFormats::new(&"fr".parse().unwrap(), Some("1er")).unwrap();
+        assert_eq!(fr.date(first), "1er mars 2024");
+        assert_eq!(fr.day(first), "vendredi 1er mars 2024");
+        assert_eq!(fr.date(second), "2 mars 2024");
+        assert_eq!(formats("fr").date(first), "1 mars 2024");
+        // Wherever the pattern puts the day, in whatever digits.
+        let en = DateFormats::new(&"en".parse().unwrap(), Some("1st")).unwrap();
+        assert_eq!(en.date(first), "March 1st, 2024");
+        let eg = DateFormats::new(&"ar-EG".parse().unwrap(), Some("أول")).unwrap();
+        assert_eq!(eg.date(first), "أول مارس ٢٠٢٤");
     }
 
     #[test]

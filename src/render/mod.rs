@@ -10,9 +10,11 @@
 //! [`schedule_parts`]), [`structured`] and [`sitemap`] make the other formats; [`publish`] is where it all goes.
 
 mod agenda;
+mod bidi;
 mod calendar;
 mod context;
 mod dates;
+mod grammar;
 mod localize;
 pub(crate) mod markdown;
 mod minify;
@@ -315,10 +317,20 @@ fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
             role,
             organisation,
             photo,
+            gender,
             biography: _,
             appearances,
         } = speaker;
-        digest.hash(&(id, name, honorific, role, organisation, photo, appearances));
+        digest.hash(&(
+            id,
+            name,
+            honorific,
+            role,
+            organisation,
+            photo,
+            gender,
+            appearances,
+        ));
     }
     digest.finish()
 }

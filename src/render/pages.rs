@@ -16,6 +16,7 @@ use super::context::{
     Nothing, Overview, Page, Place, Scope, SpeakerValues, SpeakersValues,
 };
 use super::dates::{DateFormats, DayTimes};
+use super::grammar::Grammar;
 use super::localize::{Localized, Localizer};
 use super::minify;
 use super::plain::Plain;
@@ -41,6 +42,7 @@ pub(crate) struct LanguageViews<'a> {
     language: &'a Language,
     localizer: Localizer<'a>,
     strings: Strings,
+    grammar: Grammar,
     event_view: EventView,
     /// When each day and each of its sessions is.
     times: Vec<DayTimes>,
@@ -80,14 +82,25 @@ impl<'a> LanguageViews<'a> {
         markdown: &'a Memo<Arc<str>>,
         sessions: &Memo<Arc<Sessions>>,
     ) -> Result<LanguageViews<'a>, Error> {
-        let formats = DateFormats::new(&language.locale).map_err(|e| {
+        let localizer = Localizer::new(config, language, markdown);
+        let grammar = Grammar::new(&language.locale).map_err(|e| {
             Error::new(
                 SourcePlace::file(CONFIG_FILE),
                 Problem::BadLanguageCode(format!("{}: {e}", language.code)),
             )
         })?;
-        let localizer = Localizer::new(config, language, markdown);
         let strings = Strings::new(config, event, theme, &localizer);
+        // The language's own form only: another language's "1er" is no fallback.
+        let first_day = strings
+            .get("first_day_of_month")
+            .filter(|s| !s.fallback)
+            .map(|s| s.text.as_str());
+        let formats = DateFormats::new(&language.locale, first_day).map_err(|e| {
+            Error::new(
+                SourcePlace::file(CONFIG_FILE),
+                Problem::BadLanguageCode(format!("{}: {e}", language.code)),
+            )
+        })?;
         let people: Vec<PersonView> = event
             .speakers
             .par_iter()
@@ -112,6 +125,7 @@ impl<'a> LanguageViews<'a> {
             language,
             localizer,
             strings,
+            grammar,
             event_view,
             times,
             people,
@@ -150,7 +164,13 @@ impl<'a> LanguageViews<'a> {
 
     /// The event's text in this language as plain text, for what is not HTML.
     pub(crate) fn plain(&self) -> Plain<'_> {
-        Plain::new(self.config, self.event, self.code(), &self.strings)
+        Plain::new(
+            self.config,
+            self.event,
+            self.language,
+            &self.strings,
+            &self.grammar,
+        )
     }
 
     /// A template context with what every page of the language has, to render its pages
@@ -466,6 +486,7 @@ impl<'a> LanguageViews<'a> {
             localizer: &self.localizer,
             strings: &self.strings,
             plain,
+            grammar: &self.grammar,
         }
     }
 }

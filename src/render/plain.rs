@@ -1,10 +1,12 @@
 //! The event's text in one language as plain text, for what is not HTML: calendar feeds and
 //! conference-app exports.
 
+use super::bidi;
+use super::grammar::Grammar;
 use super::markdown;
 use super::strings::Strings;
-use crate::config::Config;
-use crate::event::{Event, Kind, Person, Session, Speaker};
+use crate::config::{Config, Language};
+use crate::event::{Event, Gender, Kind, Person, Session, Speaker};
 use crate::text::{Chosen, Text};
 
 /// Chooses plain text in one language, falling back as pages do.
@@ -13,24 +15,36 @@ pub(super) struct Plain<'a> {
     pub event: &'a Event,
     /// The language's code.
     pub lang: &'a str,
+    language: &'a Language,
     default: &'a str,
     strings: &'a Strings,
+    grammar: &'a Grammar,
 }
 
 impl<'a> Plain<'a> {
-    /// Plain text in the language `lang`, whose interface strings are `strings`.
+    /// Plain text in `language`, whose interface strings are `strings` and grammar
+    /// `grammar`.
     pub(super) fn new(
         config: &'a Config,
         event: &'a Event,
-        lang: &'a str,
+        language: &'a Language,
         strings: &'a Strings,
+        grammar: &'a Grammar,
     ) -> Plain<'a> {
         Plain {
             event,
-            lang,
+            lang: &language.code,
+            language,
             default: &config.default_language().code,
             strings,
+            grammar,
         }
+    }
+
+    /// Text as a plain-text client should show it in this language: every run of the other
+    /// direction isolated (see [`bidi::isolate`]).
+    pub(super) fn isolated(&self, text: &str) -> String {
+        bidi::isolate(text, self.language.direction)
     }
 
     /// A text field, and the language it is in.
@@ -60,17 +74,15 @@ impl<'a> Plain<'a> {
         (!text.is_empty()).then(|| (text, chosen.lang.unwrap_or(self.lang)))
     }
 
-    /// The session's moderators and speakers, each with their position:
+    /// The session's moderators and speakers, each with their position, joined as the
+    /// language lists names, under the label of their count and gender:
     ///
     /// ```text
-    /// Moderator:
-    /// - Mr. Rachid Marouane (Director, ANAPEC)
-    /// - SESRIC (Secretariat of the OIC-PESNET)
-    /// Speakers:
-    /// - ...
+    /// Moderator: Mr. Rachid Marouane (Director, ANAPEC)
+    /// Speakers: Ms. A (…), Mr. B (…) and Dr. C (…)
     /// ```
     pub(super) fn people(&self, session: &Session) -> Option<String> {
-        let mut blocks = Vec::new();
+        let mut lines = Vec::new();
         for (people, one, many) in [
             (&session.moderators, "moderator", "moderators"),
             (&session.speakers, "speaker", "speakers"),
@@ -78,15 +90,21 @@ impl<'a> Plain<'a> {
             if people.is_empty() {
                 continue;
             }
-            let key = if people.len() == 1 { one } else { many };
-            let mut block = format!("{}:", self.ui(key, key));
-            for &person in people {
-                block.push_str("\n- ");
-                block.push_str(&self.person_with_position(person));
-            }
-            blocks.push(block);
+            let gender = Gender::common(people.iter().map(|&person| match person {
+                Person::Speaker(i) => self.event.speakers[i].gender,
+                Person::Organiser(_) => None,
+            }));
+            let label = self
+                .strings
+                .form(self.grammar, many, Some(one), people.len(), gender)
+                .map_or(many, |l| l.text.as_str());
+            let names: Vec<String> = people
+                .iter()
+                .map(|&person| self.person_with_position(person))
+                .collect();
+            lines.push(format!("{label}: {}", self.grammar.and_list(&names)));
         }
-        (!blocks.is_empty()).then(|| blocks.join("\n"))
+        (!lines.is_empty()).then(|| lines.join("\n"))
     }
 
     /// "Dr. Varol Dur".
@@ -120,7 +138,7 @@ impl<'a> Plain<'a> {
         if position.is_empty() {
             name
         } else {
-            format!("{name} ({})", position.join(", "))
+            format!("{name} ({})", position.join(self.comma()))
         }
     }
 
@@ -137,7 +155,13 @@ impl<'a> Plain<'a> {
     /// finds them: "Salle A, Lyon, France".
     pub(super) fn location(&self, session: &Session) -> Option<String> {
         let parts = self.non_empty([&session.location, &self.event.venue]);
-        (!parts.is_empty()).then(|| parts.join(", "))
+        (!parts.is_empty()).then(|| parts.join(self.comma()))
+    }
+
+    /// What separates a position from an organisation, a room from a venue: the language's
+    /// own comma (the interface string `comma`, "، " in Arabic).
+    fn comma(&self) -> &str {
+        self.ui("comma", ", ")
     }
 
     fn non_empty<'t, const N: usize>(&self, texts: [&'t Option<Text>; N]) -> Vec<&'t str> {

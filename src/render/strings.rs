@@ -6,11 +6,38 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::grammar::Grammar;
 use super::localize::{Localized, Localizer};
 use super::theme::Theme;
 use crate::config::Config;
-use crate::event::Event;
+use crate::event::{Event, Gender};
 use crate::text::Text;
+
+/// The suffixes of a string's forms: `speakers_two`, `role_speaker_female`,
+/// `speakers_few_female`. The plural categories are CLDR's, as [`Grammar::category`] names
+/// them; the genders those a speaker's file may give.
+const FORMS: [&str; 8] = [
+    "zero", "one", "two", "few", "many", "other", "female", "male",
+];
+
+/// The theme's key a form is of (`speakers` for `speakers_two_female`), if `key` is one.
+fn form_of<'k>(key: &'k str, theme_keys: &[&String]) -> Option<&'k str> {
+    let mut base = key;
+    for _ in 0..2 {
+        let (rest, suffix) = base.rsplit_once('_')?;
+        if !FORMS.contains(&suffix) {
+            return None;
+        }
+        base = rest;
+        if theme_keys
+            .binary_search_by(|k| k.as_str().cmp(base))
+            .is_ok()
+        {
+            return Some(base);
+        }
+    }
+    None
+}
 
 /// The interface strings of one language, by key, each marked with the language it is in.
 #[derive(Serialize)]
@@ -40,6 +67,17 @@ impl Strings {
         let mut keys: Vec<&String> = theme.strings.values().flat_map(|m| m.keys()).collect();
         keys.sort();
         keys.dedup();
+        // And the site's forms of the theme's keys (`speakers_two` where the theme has
+        // `speakers`), which it may give for a language the theme does not have.
+        let mut forms: Vec<&String> = event
+            .strings
+            .values()
+            .flat_map(|m| m.keys())
+            .filter(|k| keys.binary_search(k).is_err() && form_of(k, &keys).is_some())
+            .collect();
+        forms.sort();
+        forms.dedup();
+        keys.extend(forms);
         let mut strings = BTreeMap::new();
         for key in keys {
             let found = chain.iter().find_map(|code| {
@@ -72,6 +110,54 @@ impl Strings {
     /// The string of `key` as plain text, if the theme has one.
     pub(crate) fn text(&self, key: &str) -> Option<&str> {
         self.get(key).map(|l| l.text.as_str())
+    }
+
+    /// The form of the counted, gendered string `key` for `count` people whose common gender
+    /// is `gender` (none when they have none in common, or none is given): the first of
+    /// `KEY_CATEGORY_GENDER`, `KEY_CATEGORY` (the count's plural category in the language,
+    /// [`Grammar::category`]), then, for one person, `singular` and its `_GENDER` form,
+    /// then `KEY_other`, `KEY_GENDER` and `KEY` that the strings have. `speakers_two` is the
+    /// heading of two speakers in Arabic, `role_speaker_female` a woman's role.
+    pub(crate) fn form(
+        &self,
+        grammar: &Grammar,
+        key: &str,
+        singular: Option<&str>,
+        count: usize,
+        gender: Option<Gender>,
+    ) -> Option<&Localized> {
+        let category = grammar.category(count);
+        let mut bases = vec![format!("{key}_{category}")];
+        if count == 1 {
+            bases.extend(singular.map(str::to_string));
+        }
+        bases.push(format!("{key}_other"));
+        bases.push(key.to_string());
+        self.first_form(&bases, gender)
+    }
+
+    /// A person's role in a session ("Intervenante"), in the form of their gender.
+    pub(crate) fn role(&self, key: &str, gender: Option<Gender>) -> Option<&Localized> {
+        self.first_form(&[key.to_string()], gender)
+    }
+
+    /// The first of `bases` the strings have, each in the form of `gender` first. A form in
+    /// the page's language wins over one that fell back to another language: a site's
+    /// Turkish `role_speaker` over the French `role_speaker_female`.
+    fn first_form(&self, bases: &[String], gender: Option<Gender>) -> Option<&Localized> {
+        let keys: Vec<String> = bases
+            .iter()
+            .flat_map(|base| {
+                let gendered = gender.map(|g| format!("{base}_{}", g.name()));
+                gendered.into_iter().chain([base.clone()])
+            })
+            .collect();
+        let found = |own: bool| {
+            keys.iter()
+                .filter_map(|key| self.get(key))
+                .find(|s| !own || !s.fallback)
+        };
+        found(true).or_else(|| found(false))
     }
 
     /// The string of `key`, or `fallback` when the theme has none.

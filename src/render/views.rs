@@ -8,13 +8,14 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::dates::{DateFormats, DayTimes, Times};
+use super::grammar::Grammar;
 use super::localize::{Localized, Localizer};
 use super::one_tap::OneTap;
 use super::plain::Plain;
 use super::routes::{self, PageRef};
 use super::strings::Strings;
 use crate::config::{BaseUrl, Config, Language};
-use crate::event::{Day, Event, Organiser, Person, Role, Session, Speaker};
+use crate::event::{Day, Event, Gender, Organiser, Person, Role, Session, Speaker};
 
 /// A language's code, name and direction, for `<html lang dir>` and lists of languages.
 #[derive(Serialize)]
@@ -115,6 +116,7 @@ pub(crate) struct PersonView {
     photo: Option<String>,
     initials: String,
     hue: u32,
+    gender: Option<&'static str>,
 }
 
 impl PersonView {
@@ -132,6 +134,7 @@ impl PersonView {
             role: localizer.optional(&speaker.role),
             organisation: localizer.optional(&speaker.organisation),
             photo: speaker.photo.as_deref().map(crate::links::encode_path),
+            gender: speaker.gender.map(Gender::name),
         }
     }
 
@@ -152,6 +155,7 @@ impl PersonView {
             role: localizer.optional(&organiser.role),
             organisation: None,
             photo: None,
+            gender: None,
         })
     }
 }
@@ -226,6 +230,7 @@ pub(crate) struct Sources<'s> {
     pub(crate) localizer: &'s Localizer<'s>,
     pub(crate) strings: &'s Strings,
     pub(crate) plain: &'s Plain<'s>,
+    pub(crate) grammar: &'s Grammar,
 }
 
 impl DayView {
@@ -271,11 +276,48 @@ struct SessionView {
     outlook_calendar: Option<String>,
     moderators: Vec<String>,
     speakers: Vec<String>,
+    /// The heading of its moderators, in the form of their count and gender.
+    moderators_label: Option<Localized>,
+    speakers_label: Option<Localized>,
+}
+
+/// What a session's labels are chosen from.
+struct Labels<'a> {
+    strings: &'a Strings,
+    grammar: &'a Grammar,
+    localizer: &'a Localizer<'a>,
+}
+
+impl Labels<'_> {
+    /// The heading of `people` (the counted string `many`, `one` for one person), in the
+    /// form of their count and common gender; none for nobody.
+    fn of(&self, people: &[Person], event: &Event, one: &str, many: &str) -> Option<Localized> {
+        if people.is_empty() {
+            return None;
+        }
+        // An organiser has no gender: a heading naming one takes the neutral form.
+        let gender = Gender::common(people.iter().map(|&person| match person {
+            Person::Speaker(i) => event.speakers[i].gender,
+            Person::Organiser(_) => None,
+        }));
+        let form = self
+            .strings
+            .form(self.grammar, many, Some(one), people.len(), gender);
+        Some(
+            form.cloned()
+                .unwrap_or_else(|| self.strings.get_or(many, many, self.localizer)),
+        )
+    }
 }
 
 impl SessionView {
     fn new(day: &Day, session: &Session, times: &Times, sources: &Sources) -> SessionView {
         let (event, localizer, strings) = (sources.event, sources.localizer, sources.strings);
+        let labels = Labels {
+            strings,
+            grammar: sources.grammar,
+            localizer,
+        };
         let one_tap = OneTap::new(sources.config, sources.plain, day, session);
         let ids = |people: &[Person]| {
             people
@@ -305,6 +347,8 @@ impl SessionView {
             outlook_calendar: one_tap.map(|links| links.outlook),
             moderators: ids(&session.moderators),
             speakers: ids(&session.speakers),
+            moderators_label: labels.of(&session.moderators, event, "moderator", "moderators"),
+            speakers_label: labels.of(&session.speakers, event, "speaker", "speakers"),
         }
     }
 }
@@ -365,7 +409,10 @@ impl AppearanceView {
                     end_iso: times.end_iso.clone(),
                     title: localizer.text(&session.title),
                     url: routes::session(code, &session.id),
-                    role: strings.get_or(role_key, role_key, localizer),
+                    role: strings
+                        .role(role_key, speaker.gender)
+                        .cloned()
+                        .unwrap_or_else(|| strings.get_or(role_key, role_key, localizer)),
                     cancelled: session.cancelled,
                     starrable: session.kind.is_chosen(),
                     calendar: routes::session_calendar(code, &session.id),
