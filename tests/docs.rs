@@ -241,6 +241,9 @@ fn kind(problem: &Problem) -> usize {
         DefaultLanguageNotListed(_) => 29,
         DuplicateLanguage(_) => 30,
         BadLanguageCode(_) => 31,
+        BadLocale(_) => 61,
+        BadGender(_) => 62,
+        GenderDiffers { .. } => 63,
         NoLanguages => 32,
         BadBaseUrl(_) => 33,
         UrlCharacter { .. } => 57,
@@ -273,7 +276,7 @@ fn kind(problem: &Problem) -> usize {
     }
 }
 
-const KINDS: usize = 61;
+const KINDS: usize = 64;
 
 /// One problem of every kind, with values as a build would give them.
 fn samples() -> Vec<Problem> {
@@ -342,6 +345,12 @@ fn samples() -> Vec<Problem> {
         DefaultLanguageNotListed(s("de")),
         DuplicateLanguage(s("FR")),
         BadLanguageCode(s("english")),
+        BadLocale(s("en_GB")),
+        BadGender(s("f")),
+        GenderDiffers {
+            written: "male",
+            other: "female",
+        },
         NoLanguages,
         BadBaseUrl(s("example.org")),
         UrlCharacter {
