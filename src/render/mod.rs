@@ -18,6 +18,7 @@ mod minify;
 mod pages;
 mod plain;
 mod publish;
+mod revisions;
 mod routes;
 mod schedule;
 mod sitemap;
@@ -40,6 +41,7 @@ use crate::memo::{Digest, Key, Memo};
 use pages::LanguageViews;
 use publish::Published;
 pub(crate) use publish::Store;
+pub(crate) use revisions::{fingerprints, Revision, Revisions};
 use routes::PageRef;
 use structured::Sessions;
 pub(crate) use theme::Theme;
@@ -79,14 +81,17 @@ impl Memos {
 }
 
 /// Renders every published file of the site into `store`. `timestamp` dates the calendar
-/// feeds and the schedule exports; `memos` hold what earlier builds rendered. Every error
-/// is reported, and the caller keeps nothing of a render that has one.
+/// feeds and the schedule exports, `revisions` says how often each session changed; `memos`
+/// hold what earlier builds rendered. Every error is reported, and the caller keeps nothing
+/// of a render that has one.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn render(
     root: &Path,
     config: &Config,
     event: &Event,
     theme: &Theme,
     timestamp: DateTime<Utc>,
+    revisions: &Revisions,
     memos: &Memos,
     store: &dyn Store,
 ) -> Result<(), Errors> {
@@ -113,6 +118,7 @@ pub(crate) fn render(
         || {
             let feeds = Feeds {
                 timestamp,
+                revisions,
                 programme,
             };
             render_feeds(config, event, theme, &views, feeds, &published)
@@ -182,9 +188,11 @@ fn render_pages(config: &Config, event: &Event, views: &[LanguageViews], publish
 }
 
 /// What the calendar feeds and the schedule exports are made from, besides the event.
-struct Feeds {
+struct Feeds<'a> {
     /// Their `DTSTAMP`.
     timestamp: DateTime<Utc>,
+    /// Each session's `SEQUENCE` and `LAST-MODIFIED`.
+    revisions: &'a Revisions,
     /// The [`programme_key`].
     programme: Key,
 }
@@ -195,7 +203,7 @@ fn render_feeds(
     event: &Event,
     theme: &Theme,
     views: &[LanguageViews],
-    feeds: Feeds,
+    feeds: Feeds<'_>,
     published: &Published,
 ) {
     let order = usize::MAX - 1;
@@ -207,7 +215,8 @@ fn render_feeds(
         let mut digest = Digest::new("feeds");
         digest
             .part(&feeds.programme.to_le_bytes())
-            .part(timestamp.to_rfc3339().as_bytes());
+            .part(timestamp.to_rfc3339().as_bytes())
+            .hash(feeds.revisions);
         digest.finish()
     });
     if !key.is_some_and(|key| published.keep_group(key)) {
@@ -218,7 +227,8 @@ fn render_feeds(
         rayon::join(
             || {
                 views.par_iter().for_each(|view| {
-                    calendar::feeds(config, &view.plain(), &zone, timestamp, &put);
+                    let revisions = feeds.revisions;
+                    calendar::feeds(config, &view.plain(), &zone, timestamp, revisions, &put);
                 })
             },
             || {

@@ -98,7 +98,7 @@ impl<'a> Plain<'a> {
     }
 
     /// "Dr. Varol Dur (Deputy Director General, Turkish Employment Agency (İŞKUR))".
-    fn person_with_position(&self, speaker: &Speaker) -> String {
+    pub(super) fn person_with_position(&self, speaker: &Speaker) -> String {
         let position = self.non_empty([&speaker.role, &speaker.organisation]);
         let name = self.person_name(speaker);
         if position.is_empty() {
