@@ -12,6 +12,7 @@
 mod calendar;
 mod context;
 mod dates;
+mod headers;
 mod localize;
 pub(crate) mod markdown;
 mod minify;
@@ -124,6 +125,7 @@ pub(crate) fn render(
             render_feeds(config, event, theme, &views, feeds, &published)
         },
     );
+    publish_headers(root, config, event, &published);
     // Last, so that a file in the place of one the build publishes is found.
     publish_statics(root, event, &published);
     published.finish()
@@ -319,11 +321,45 @@ fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
     digest.finish()
 }
 
-/// The site's own files of `content/static/`, where the build publishes nothing else.
+/// `_headers`: the generated rules, after the site's own `content/static/_headers`.
+fn publish_headers(root: &Path, config: &Config, event: &Event, published: &Published) {
+    let order = usize::MAX - 1;
+    // Issue 23 names assets by their content; until then none is.
+    let generated = headers::generated(config, event, &[]);
+    let file = Path::new("content/static").join(routes::HEADERS);
+    let text = if event
+        .statics
+        .iter()
+        .any(|p| p == Path::new(routes::HEADERS))
+    {
+        match std::fs::read_to_string(root.join(&file)) {
+            Ok(own) => match headers::parse(&own) {
+                Ok(rules) => headers::file(Some((&own, &rules)), &generated),
+                Err(bad) => {
+                    let place = Place::at(&file, bad.line, 1);
+                    return published.fail(order, Error::new(place, Problem::BadHeaders(bad.why)));
+                }
+            },
+            Err(e) => {
+                let problem = Problem::Unreadable(e.to_string());
+                return published.fail(order, Error::new(Place::file(&file), problem));
+            }
+        }
+    } else {
+        headers::file(None, &generated)
+    };
+    published.put(order, routes::HEADERS.into(), text.into_bytes());
+}
+
+/// The site's own files of `content/static/`, where the build publishes nothing else (its
+/// `_headers` is published with the generated rules).
 fn publish_statics(root: &Path, event: &Event, published: &Published) {
     let order = usize::MAX;
     for path in &event.statics {
         let name = path.to_string_lossy().replace('\\', "/");
+        if name == routes::HEADERS {
+            continue;
+        }
         let source = Path::new("content/static").join(path);
         if published.has(&name) {
             let other = "a page the build publishes".into();
