@@ -22,13 +22,13 @@ from pathlib import Path
 # Lowest first. A module imports only modules of earlier lines; the first line imports
 # nothing of the crate at all.
 LAYERS = [
-    ["text", "links", "diagnostics", "memo"],
+    ["text", "links", "diagnostics", "memo", "git"],
     ["yaml"],
     ["config"],
     ["content"],
     ["event"],
     ["render"],
-    ["output"],
+    ["output", "history"],
     ["pipeline"],
     ["serve", "init"],
 ]

@@ -160,8 +160,13 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Errors> {
         let file = PathBuf::from(CONFIG_FILE);
         yaml::check_inside_site(root, &file)?;
-        let text = yaml::read_text(root, &file)?;
-        let (raw, locator): (ConfigFile, Locator) = yaml::parse_located(&text, &file, 0)?;
+        Config::parse(&yaml::read_text(root, &file)?)
+    }
+
+    /// Checks the text of a `site-config.yaml` (as an earlier commit of the site has it).
+    pub(crate) fn parse(text: &str) -> Result<Config, Errors> {
+        let file = PathBuf::from(CONFIG_FILE);
+        let (raw, locator): (ConfigFile, Locator) = yaml::parse_located(text, &file, 0)?;
         let at = |path: &str| locator.place(&file, path);
         let mut errors = Errors::default();
 

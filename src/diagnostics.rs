@@ -240,6 +240,10 @@ pub enum Problem {
     SlugTaken { slug: String, other: String },
     #[error("the theme `{0}` has no folder themes/{0}/")]
     UnknownTheme(String),
+    #[error("the output folder holds its own `{0}`, which the build writes: move it to content/static/{0}, where majlis keeps it whole and adds its own rules")]
+    HostFileOwned(String),
+    #[error("{0} (the _headers format: a path on a line of its own, then its headers on indented lines, `Name: value`)")]
+    BadHeaders(&'static str),
     #[error("template error: {0}")]
     Template(String),
     #[error("the output folder {0}")]

@@ -9,6 +9,7 @@
 #![warn(unreachable_pub)]
 
 pub mod diagnostics;
+mod git;
 pub mod links;
 mod memo;
 mod text;
@@ -23,6 +24,7 @@ mod event;
 
 mod render;
 
+mod history;
 pub mod output;
 
 mod pipeline;

@@ -212,6 +212,9 @@ fn build(
     for warning in &built.warnings {
         eprintln!("{warning}");
     }
+    for note in &built.notes {
+        eprintln!("note: {note}");
+    }
     println!(
         "built {} files into {} in {} ms",
         built.files,

@@ -12,6 +12,7 @@ use crate::content::files::{programme_last_modified, ParsedFiles};
 use crate::content::Content;
 use crate::diagnostics::{Errors, Warning};
 use crate::event::Event;
+use crate::history::{self, LastReplay};
 use crate::memo::Memo;
 use crate::output::{Destination, Made, Memory, Output, Staging};
 use crate::render::{self, Memos, Store, Theme};
@@ -23,6 +24,9 @@ pub struct Build {
     pub output: Output,
     /// Missing translations and other things worked around.
     pub warnings: Vec<Warning>,
+    /// What the editor should know of the output, one line each: why the feeds' sessions
+    /// have no history.
+    pub notes: Vec<String>,
 }
 
 /// Options of a build that the command line can change.
@@ -44,14 +48,18 @@ pub struct Written {
     pub files: usize,
     /// Missing translations and other things worked around.
     pub warnings: Vec<Warning>,
+    /// What the editor should know of the output (see [`Build::notes`]).
+    pub notes: Vec<String>,
 }
 
 /// What `serve` keeps from one build to the next: parsed content files, rendered Markdown,
-/// the sessions' JSON-LD, and the last site built with the key of what each file was made
-/// from, so that a file made from the same inputs is kept rather than made again.
+/// the sessions' JSON-LD, the sessions' history up to the last commit, and the last site
+/// built with the key of what each file was made from, so that a file made from the same
+/// inputs is kept rather than made again.
 pub struct Cache {
     files: ParsedFiles,
     memos: Memos,
+    history: LastReplay,
     /// The last good build's files, when the cache keeps them.
     site: Option<Made>,
 }
@@ -62,6 +70,7 @@ impl Cache {
         Cache {
             files: Memo::new(),
             memos: Memos::new(),
+            history: LastReplay::new(),
             site: Some(Made::default()),
         }
     }
@@ -72,6 +81,7 @@ impl Cache {
         Cache {
             files: Memo::disabled(),
             memos: Memos::disabled(),
+            history: LastReplay::disabled(),
             site: None,
         }
     }
@@ -106,13 +116,16 @@ pub fn build_with(root: &Path, options: &Options, cache: &mut Cache) -> Result<B
     let mut stages = Stages::new(options.verbose);
     let memory = Memory::new(cache.site.as_ref());
     let built = check_with(root, options, &cache.files, &mut stages).and_then(|checked| {
-        render_into(root, options, &checked, &cache.memos, &memory, &mut stages)?;
-        Ok(checked.warnings)
+        let reuse = (&cache.memos, &cache.history);
+        let notes = render_into(root, options, &checked, reuse, &memory, &mut stages)?;
+        Ok((checked.warnings, notes))
     });
     let made = memory.finish();
     cache.finish(built.is_ok(), &made);
+    let (warnings, notes) = built?;
     Ok(Build {
-        warnings: built?,
+        warnings,
+        notes,
         output: made.output,
     })
 }
@@ -132,19 +145,14 @@ pub fn build_into(
     let staging = Staging::open(out, waiting)?;
     stages.done("opened the output folder");
     let checked = check_with(root, options, &Memo::disabled(), &mut stages)?;
-    render_into(
-        root,
-        options,
-        &checked,
-        &Memos::disabled(),
-        &staging,
-        &mut stages,
-    )?;
+    let reuse = (&Memos::disabled(), &LastReplay::disabled());
+    let notes = render_into(root, options, &checked, reuse, &staging, &mut stages)?;
     let files = staging.commit()?;
     stages.done("put the output in place");
     Ok(Written {
         files,
         warnings: checked.warnings,
+        notes,
     })
 }
 
@@ -184,15 +192,16 @@ fn check_with(
     })
 }
 
-/// Renders a checked site into `store`.
+/// Renders a checked site into `store`, reusing what `memos` and `history` kept; the notes
+/// for the editor.
 fn render_into(
     root: &Path,
     options: &Options,
     checked: &Checked,
-    memos: &Memos,
+    (memos, history): (&Memos, &LastReplay),
     store: &dyn Store,
     stages: &mut Stages,
-) -> Result<(), Errors> {
+) -> Result<Vec<String>, Errors> {
     let Checked { config, event, .. } = checked;
     let theme = Theme::load(root, config)?;
     stages.done("loaded the theme");
@@ -203,9 +212,14 @@ fn render_into(
     let timestamp = options.timestamp.unwrap_or_else(|| {
         programme_last_modified(root).map_or(DateTime::UNIX_EPOCH, DateTime::<Utc>::from)
     });
-    let rendered = render::render(root, config, event, &theme, timestamp, memos, store);
+    let derived = history::derive(root, config, event, options.timestamp, timestamp, history);
+    stages.done("read the sessions' history");
+    let revisions = &derived.revisions;
+    render::render(
+        root, config, event, &theme, timestamp, revisions, memos, store,
+    )?;
     stages.done("rendered the site");
-    rendered
+    Ok(derived.note.into_iter().collect())
 }
 
 /// The time each stage of a build took, printed on standard error with `--verbose` (as

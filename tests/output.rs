@@ -365,7 +365,6 @@ fn a_folder_of_hidden_files_and_host_files_only_is_built_into_and_they_are_kept(
     for file in [
         "CNAME",
         ".nojekyll",
-        "_headers",
         "_redirects",
         ".well-known/security.txt",
         ".git/HEAD",
@@ -382,6 +381,21 @@ fn a_folder_of_hidden_files_and_host_files_only_is_built_into_and_they_are_kept(
     for entry in before.iter().filter(|e| !e.0.is_empty()) {
         assert!(after.contains(entry), "changed or lost: {:?}", entry.0);
     }
+    // The build writes `_headers`: one the publisher put there first is refused, not lost.
+    let theirs = site.root().parent().unwrap().join("theirs");
+    fs::create_dir_all(&theirs).unwrap();
+    fs::write(theirs.join("_headers"), "/*\n  X-Frame-Options: DENY\n").unwrap();
+    let before = state(&theirs);
+    let refused = build_into(&site, &theirs, &[]);
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused
+            .stderr
+            .contains("move it to content/static/_headers"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(state(&theirs), before);
     // Any other hidden folder is someone's (`.cache/`, `.config/` of a home folder).
     let other = site.root().parent().unwrap().join("other");
     fs::create_dir_all(other.join(".cache")).unwrap();

@@ -255,31 +255,74 @@ fn read_markdown<T: FrontMatter + Send + Sync + 'static>(
 ) -> Result<Parsed<MarkdownFile<T>>, Error> {
     let extra = [name.clone(), lang.clone()];
     parse_cached(root, file, &[&extra[0], &extra[1]], cache, |text| {
-        let split = frontmatter::split(&text, file)?;
-        let (keys, locator): (BTreeMap<String, serde_yaml::Value>, _) =
-            yaml::parse_located(split.yaml, file, split.yaml_first_line)?;
-        let warnings = keys
-            .keys()
-            .filter(|k| !T::KEYS.contains(&k.as_str()))
-            .map(|key| Warning {
-                place: locator.place(file, key),
-                message: format!(
-                    "unknown front-matter key `{key}` is ignored (known keys: {})",
-                    T::KEYS.join(", ")
-                ),
-            })
-            .collect();
-        let front = yaml::deserialize(split.yaml, file, split.yaml_first_line)?;
-        let markdown = MarkdownFile {
-            file: file.to_path_buf(),
-            name,
-            lang,
-            front,
-            body: split.body.to_string(),
-            locator,
-        };
-        Ok((markdown, warnings))
+        parse_markdown(file, name, lang, &text)
     })
+}
+
+/// Parses the text of `file`, a Markdown file of the language `lang`: its front matter and
+/// body, with warnings for the keys `T` does not know.
+fn parse_markdown<T: FrontMatter>(
+    file: &Path,
+    name: String,
+    lang: String,
+    text: &str,
+) -> Result<(MarkdownFile<T>, Vec<Warning>), Error> {
+    let split = frontmatter::split(text, file)?;
+    let (keys, locator): (BTreeMap<String, serde_yaml::Value>, _) =
+        yaml::parse_located(split.yaml, file, split.yaml_first_line)?;
+    let warnings = keys
+        .keys()
+        .filter(|k| !T::KEYS.contains(&k.as_str()))
+        .map(|key| Warning {
+            place: locator.place(file, key),
+            message: format!(
+                "unknown front-matter key `{key}` is ignored (known keys: {})",
+                T::KEYS.join(", ")
+            ),
+        })
+        .collect();
+    let front = yaml::deserialize(split.yaml, file, split.yaml_first_line)?;
+    let markdown = MarkdownFile {
+        file: file.to_path_buf(),
+        name,
+        lang,
+        front,
+        body: split.body.to_string(),
+        locator,
+    };
+    Ok((markdown, warnings))
+}
+
+/// A YAML file of the site given as bytes (as an earlier commit of the site has it), parsed.
+pub(crate) fn parse_yaml<T: DeserializeOwned>(
+    file: &Path,
+    bytes: Vec<u8>,
+) -> Result<Located<T>, Error> {
+    let text = yaml::decode(bytes, file)?;
+    let (value, locator) = yaml::parse_located(&text, file, 0)?;
+    Ok(Located {
+        file: file.to_path_buf(),
+        value,
+        locator,
+    })
+}
+
+/// The speaker's id and language of `file` in `content/speakers/`, when a build reads it as
+/// a speaker's file: Markdown of a language of the site, not an editor's temporary file.
+pub(crate) fn speaker_file(config: &Config, file: &Path) -> Option<(String, String)> {
+    (!is_temporary(file))
+        .then(|| name_and_language(file, config))
+        .flatten()
+}
+
+/// A speaker's file given as bytes (as an earlier commit of the site has it), parsed.
+pub(crate) fn parse_speaker(
+    file: &Path,
+    (name, lang): (String, String),
+    bytes: Vec<u8>,
+) -> Result<MarkdownFile<SpeakerMatter>, Error> {
+    let text = yaml::decode(bytes, file)?;
+    parse_markdown(file, name, lang, &text).map(|(markdown, _)| markdown)
 }
 
 /// `content/i18n/LANG.yaml`: flat maps of interface strings.

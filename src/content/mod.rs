@@ -101,6 +101,28 @@ impl Content {
     }
 }
 
+impl Content {
+    /// The content the sessions of the calendar feeds are made from, and no more: the event,
+    /// the programme and the speakers' front matter, as an earlier commit of the site has
+    /// them ([`crate::history`] replays them). No pages, interface strings or static files.
+    pub(crate) fn of_programme(
+        event: Arc<Located<EventFile>>,
+        programme: Arc<Located<ProgrammeFile>>,
+        speakers: Vec<Arc<MarkdownFile<SpeakerMatter>>>,
+    ) -> Content {
+        Content {
+            event,
+            programme,
+            speakers,
+            pages: Vec::new(),
+            strings: BTreeMap::new(),
+            statics: Vec::new(),
+            static_folder: PathBuf::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// The value, or `None` with its errors added to `errors`.
 fn keep<T>(result: Result<T, Errors>, errors: &mut Errors) -> Option<T> {
     result.map_err(|e| errors.0.extend(e.0)).ok()

@@ -54,7 +54,16 @@ pub(super) fn carry_over_foreign_files(
             folders.push(relative.to_path_buf());
             continue;
         }
-        if key == MANIFEST || last.contains_key(&key) || ours.contains(key.as_str()) {
+        if key == MANIFEST || last.contains_key(&key) {
+            continue;
+        }
+        if ours.contains(key.as_str()) {
+            // A host's file the publisher put there, which the build now writes too
+            // (`_headers`): refused rather than lost.
+            if key == "_headers" {
+                let place = Place::file(entry.path());
+                return Err(Error::new(place, Problem::HostFileOwned(key)));
+            }
             continue;
         }
         carry_over(entry.path(), &target).map_err(|e| failed(entry.path(), e))?;

@@ -13,13 +13,14 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use ics::components::{Component, Property};
 use ics::parameters::{Language, TzIDParam};
 use ics::properties::{
-    CalScale, Categories, Description, DtEnd, DtStart, Location, Method, Name, RefreshInterval,
-    Status, Summary, URL,
+    CalScale, Categories, Description, DtEnd, DtStart, LastModified, Location, Method, Name,
+    RefreshInterval, Sequence, Status, Summary, URL,
 };
 use ics::ICalendar;
 use rayon::prelude::*;
 
 use super::plain::Plain;
+use super::revisions::Revisions;
 use super::routes;
 use crate::config::Config;
 use crate::event::{Day, Session};
@@ -62,12 +63,14 @@ pub(super) struct SessionEvents {
 pub(super) const END: &str = "END:VCALENDAR\r\n";
 
 /// The calendar feeds of one language, each given to `put` with its published path as soon as
-/// it is made (on every core); returns the sessions' events they are made of.
+/// it is made (on every core); returns the sessions' events they are made of. A session
+/// `revisions` does not know has `SEQUENCE:0` and is last modified at `stamp`.
 pub(super) fn feeds(
     config: &Config,
     plain: &Plain,
     timezone: &Component<'static>,
     stamp: DateTime<Utc>,
+    revisions: &Revisions,
     put: &(dyn Fn(String, String) + Sync),
 ) -> SessionEvents {
     let event = plain.event;
@@ -76,7 +79,8 @@ pub(super) fn feeds(
         config,
         plain,
         timezone,
-        stamp: stamp.format("%Y%m%dT%H%M%SZ").to_string(),
+        stamp,
+        revisions,
     };
     // Each session's VEVENT is made and folded once, then copied into the three kinds of
     // feed that hold it.
@@ -133,7 +137,8 @@ struct Feed<'a> {
     config: &'a Config,
     plain: &'a Plain<'a>,
     timezone: &'a Component<'static>,
-    stamp: String,
+    stamp: DateTime<Utc>,
+    revisions: &'a Revisions,
 }
 
 impl Feed<'_> {
@@ -178,7 +183,13 @@ impl Feed<'_> {
     /// The `VEVENT` of a session in this language.
     fn event(&self, day: &Day, session: &Session) -> ics::Event<'static> {
         let plain = self.plain;
-        let mut vevent = ics::Event::new(uid(self.config, &session.id), self.stamp.clone());
+        let mut vevent = ics::Event::new(uid(self.config, &session.id), utc(self.stamp));
+        // RFC 5545 §3.8.7.4: a client that keeps the event updates it when this is higher.
+        let revision = self.revisions.get(plain.lang, &session.id);
+        let sequence = revision.map_or(0, |r| r.sequence);
+        vevent.push(Sequence::new(sequence.to_string()));
+        let modified = revision.map_or(self.stamp, |r| r.modified);
+        vevent.push(LastModified::new(utc(modified)));
         vevent.push(self.local_time(DtStart::new(local(day.date, session.start))));
         if let Some(end) = session.end {
             vevent.push(self.local_time(DtEnd::new(local(day.date, end))));
@@ -243,6 +254,11 @@ impl Feed<'_> {
 /// the property.
 fn is_language_tag(code: &str) -> bool {
     !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// An instant in UTC, as `DTSTAMP` and `LAST-MODIFIED` must be written (RFC 5545 §3.8.7).
+fn utc(instant: DateTime<Utc>) -> String {
+    instant.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
 /// A wall-clock time of the event, as `DTSTART;TZID=…` writes it.

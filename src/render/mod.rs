@@ -15,6 +15,7 @@ mod calendar;
 mod context;
 mod dates;
 mod grammar;
+mod headers;
 mod localize;
 pub(crate) mod markdown;
 mod minify;
@@ -22,6 +23,7 @@ mod one_tap;
 mod pages;
 mod plain;
 mod publish;
+mod revisions;
 mod routes;
 mod schedule;
 mod schedule_parts;
@@ -46,6 +48,7 @@ use crate::memo::{Digest, Key, Memo};
 use pages::LanguageViews;
 use publish::Published;
 pub(crate) use publish::Store;
+pub(crate) use revisions::{fingerprints, Revision, Revisions};
 use routes::PageRef;
 use structured::Sessions;
 pub(crate) use theme::Theme;
@@ -85,14 +88,17 @@ impl Memos {
 }
 
 /// Renders every published file of the site into `store`. `timestamp` dates the calendar
-/// feeds and the schedule exports; `memos` hold what earlier builds rendered. Every error
-/// is reported, and the caller keeps nothing of a render that has one.
+/// feeds and the schedule exports, `revisions` says how often each session changed; `memos`
+/// hold what earlier builds rendered. Every error is reported, and the caller keeps nothing
+/// of a render that has one.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn render(
     root: &Path,
     config: &Config,
     event: &Event,
     theme: &Theme,
     timestamp: DateTime<Utc>,
+    revisions: &Revisions,
     memos: &Memos,
     store: &dyn Store,
 ) -> Result<(), Errors> {
@@ -119,11 +125,13 @@ pub(crate) fn render(
         || {
             let feeds = Feeds {
                 timestamp,
+                revisions,
                 programme,
             };
             render_feeds(config, event, theme, &views, feeds, &published)
         },
     );
+    publish_headers(root, config, event, &published);
     // Last, so that a file in the place of one the build publishes is found.
     publish_statics(root, event, &published);
     published.finish()
@@ -188,9 +196,11 @@ fn render_pages(config: &Config, event: &Event, views: &[LanguageViews], publish
 }
 
 /// What the calendar feeds and the schedule exports are made from, besides the event.
-struct Feeds {
+struct Feeds<'a> {
     /// Their `DTSTAMP`.
     timestamp: DateTime<Utc>,
+    /// Each session's `SEQUENCE` and `LAST-MODIFIED`.
+    revisions: &'a Revisions,
     /// The [`programme_key`].
     programme: Key,
 }
@@ -201,7 +211,7 @@ fn render_feeds(
     event: &Event,
     theme: &Theme,
     views: &[LanguageViews],
-    feeds: Feeds,
+    feeds: Feeds<'_>,
     published: &Published,
 ) {
     let order = usize::MAX - 1;
@@ -213,7 +223,8 @@ fn render_feeds(
         let mut digest = Digest::new("feeds");
         digest
             .part(&feeds.programme.to_le_bytes())
-            .part(timestamp.to_rfc3339().as_bytes());
+            .part(timestamp.to_rfc3339().as_bytes())
+            .hash(feeds.revisions);
         digest.finish()
     });
     if !key.is_some_and(|key| published.keep_group(key)) {
@@ -224,7 +235,9 @@ fn render_feeds(
         rayon::join(
             || {
                 views.par_iter().for_each(|view| {
-                    let events = calendar::feeds(config, &view.plain(), &zone, timestamp, &put);
+                    let revisions = feeds.revisions;
+                    let events =
+                        calendar::feeds(config, &view.plain(), &zone, timestamp, revisions, &put);
                     let (path, data) = view.agenda_data(&events);
                     put(path, data);
                 })
@@ -335,11 +348,45 @@ fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
     digest.finish()
 }
 
-/// The site's own files of `content/static/`, where the build publishes nothing else.
+/// `_headers`: the generated rules, after the site's own `content/static/_headers`.
+fn publish_headers(root: &Path, config: &Config, event: &Event, published: &Published) {
+    let order = usize::MAX - 1;
+    // Issue 23 names assets by their content; until then none is.
+    let generated = headers::generated(config, event, &[]);
+    let file = Path::new("content/static").join(routes::HEADERS);
+    let text = if event
+        .statics
+        .iter()
+        .any(|p| p == Path::new(routes::HEADERS))
+    {
+        match std::fs::read_to_string(root.join(&file)) {
+            Ok(own) => match headers::parse(&own) {
+                Ok(rules) => headers::file(Some((&own, &rules)), &generated),
+                Err(bad) => {
+                    let place = Place::at(&file, bad.line, 1);
+                    return published.fail(order, Error::new(place, Problem::BadHeaders(bad.why)));
+                }
+            },
+            Err(e) => {
+                let problem = Problem::Unreadable(e.to_string());
+                return published.fail(order, Error::new(Place::file(&file), problem));
+            }
+        }
+    } else {
+        headers::file(None, &generated)
+    };
+    published.put(order, routes::HEADERS.into(), text.into_bytes());
+}
+
+/// The site's own files of `content/static/`, where the build publishes nothing else (its
+/// `_headers` is published with the generated rules).
 fn publish_statics(root: &Path, event: &Event, published: &Published) {
     let order = usize::MAX;
     for path in &event.statics {
         let name = path.to_string_lossy().replace('\\', "/");
+        if name == routes::HEADERS {
+            continue;
+        }
         let source = Path::new("content/static").join(path);
         if published.has(&name) {
             let other = "a page the build publishes".into();

@@ -126,7 +126,7 @@ impl<'a> Plain<'a> {
 
     /// "Dr. Varol Dur (Deputy Director General, Turkish Employment Agency (İŞKUR))", or
     /// "SESRIC (Secretariat of the OIC-PESNET)".
-    fn person_with_position(&self, person: Person) -> String {
+    pub(super) fn person_with_position(&self, person: Person) -> String {
         let position = match person {
             Person::Speaker(i) => {
                 let speaker = &self.event.speakers[i];

@@ -141,3 +141,5 @@ pub(crate) const SCHEDULE_V2_JSON: &str = "schedule-v2.json";
 pub(crate) const SITEMAP: &str = "sitemap.xml";
 /// What crawlers may visit, and where the sitemap is.
 pub(crate) const ROBOTS: &str = "robots.txt";
+/// The HTTP headers of each path, for Netlify and Cloudflare Pages.
+pub(crate) const HEADERS: &str = "_headers";

@@ -102,6 +102,11 @@ impl Strings {
         Strings(strings)
     }
 
+    /// No strings at all: every text falls back to the renderer's own.
+    pub(super) fn none() -> Strings {
+        Strings(BTreeMap::new())
+    }
+
     /// The string of `key`, if the theme has one.
     pub(crate) fn get(&self, key: &str) -> Option<&Localized> {
         self.0.get(key)
