@@ -273,10 +273,12 @@ fn kind(problem: &Problem) -> usize {
         LinkOutsideSite(_) => 54,
         LinkToHidden(_) => 55,
         Write(_) => 56,
+        HostFileOwned(_) => 64,
+        BadHeaders(_) => 65,
     }
 }
 
-const KINDS: usize = 64;
+const KINDS: usize = 66;
 
 /// One problem of every kind, with values as a build would give them.
 fn samples() -> Vec<Problem> {
@@ -456,6 +458,8 @@ fn samples() -> Vec<Problem> {
         LinkOutsideSite(s("/etc/passwd")),
         LinkToHidden(s(".git/config")),
         Write(s("No space left on device (os error 28)")),
+        HostFileOwned(s("_headers")),
+        BadHeaders("a path must start with /"),
     ]
 }
 
