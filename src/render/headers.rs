@@ -105,7 +105,11 @@ pub(crate) fn generated(config: &Config, event: &Event, hashed: &[String]) -> Ve
     for page in ["", routes::CHOOSER, routes::NOT_FOUND, routes::SITEMAP] {
         rules.push(rule(page.to_string(), &short));
     }
-    for export in [routes::SCHEDULE_JSON, routes::SCHEDULE_XML] {
+    for export in [
+        routes::SCHEDULE_JSON,
+        routes::SCHEDULE_V2_JSON,
+        routes::SCHEDULE_XML,
+    ] {
         rules.push(rule(export.to_string(), &[short[0], open[0]]));
     }
     for asset in hashed {

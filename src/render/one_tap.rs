@@ -39,7 +39,8 @@ impl OneTap {
         let end = session
             .end
             .map_or(start, |end| dates::instant(zone, day.date.and_time(end)));
-        let title = plain.text(&session.title).trim();
+        // The same words as the session's feed, runs of the other direction isolated.
+        let title = plain.isolated(plain.text(&session.title).trim());
         let page = format!(
             "{}{}",
             config.base_url,
@@ -50,22 +51,26 @@ impl OneTap {
             details.push(shortened(&text, DESCRIPTION_LIMIT));
         }
         details.extend(plain.people(session));
-        details.push(page);
-        let details = encode_query_value(&details.join("\n\n"));
+        let mut details = plain.isolated(&details.join("\n\n"));
+        if !details.is_empty() {
+            details.push_str("\n\n");
+        }
+        details.push_str(&page);
+        let details = encode_query_value(&details);
         let location = plain
             .location(session)
-            .map(|l| format!("&location={}", encode_query_value(&l)))
+            .map(|l| format!("&location={}", encode_query_value(&plain.isolated(&l))))
             .unwrap_or_default();
         let google = format!(
             "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&ctz={}&details={details}{location}",
-            encode_query_value(title),
+            encode_query_value(&title),
             start.format("%Y%m%dT%H%M%SZ"),
             end.format("%Y%m%dT%H%M%SZ"),
             encode_query_value(zone.name()),
         );
         let outlook = format!(
             "https://outlook.office.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&startdt={}&enddt={}&body={details}{location}",
-            encode_query_value(title),
+            encode_query_value(&title),
             start.format("%Y-%m-%dT%H:%M:%SZ"),
             end.format("%Y-%m-%dT%H:%M:%SZ"),
         );
