@@ -12,6 +12,16 @@ use majlis::diagnostics::{counted, describe, Errors};
 use majlis::serve::Listen;
 use majlis::{output, Options};
 
+/// A line on standard output, for the reader of the command's messages. A reader who stops
+/// reading (`majlis build | head -1`) is no error of the build, whose output is already in
+/// place: `println!` would panic on the closed pipe, so what cannot be written is dropped.
+macro_rules! say {
+    ($($line:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($line)*);
+    }};
+}
+
 /// A build allocates millions of small values (template contexts, views) on every core at
 /// once, where glibc's allocator spent about a third of the time; mimalloc's per-thread heaps
 /// do not contend.
@@ -215,7 +225,7 @@ fn build(
     for note in &built.notes {
         eprintln!("note: {note}");
     }
-    println!(
+    say!(
         "built {} files into {} in {} ms",
         built.files,
         destination.display(),
@@ -239,7 +249,7 @@ fn build(
     if let Some(url) = &options.base_url {
         see.push_str(&format!(" --base-url {}", shell_word(url)));
     }
-    println!("see it as it will be published: {see}");
+    say!("see it as it will be published: {see}");
     ExitCode::SUCCESS
 }
 
@@ -255,7 +265,7 @@ fn check(root: &std::path::Path, strict: bool, options: &Options) -> ExitCode {
                 eprintln!("{warnings}, which --strict makes errors");
                 return ExitCode::FAILURE;
             }
-            println!("the site is valid ({warnings})");
+            say!("the site is valid ({warnings})");
             ExitCode::SUCCESS
         }
         Err(errors) => report(root, &errors),
@@ -308,8 +318,8 @@ fn serve_built(
 fn init(dir: &std::path::Path) -> ExitCode {
     match majlis::init::init(dir) {
         Ok(files) => {
-            println!("wrote a new site of {} files into {}", files, dir.display());
-            println!("see it with: majlis --root {} serve", dir.display());
+            say!("wrote a new site of {} files into {}", files, dir.display());
+            say!("see it with: majlis --root {} serve", dir.display());
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -573,3 +573,22 @@ fn published_files_get_the_modes_the_umask_gives_new_files_whatever_their_source
         assert_eq!(mode(path), 0o644, "{path}");
     }
 }
+
+#[test]
+fn a_reader_who_stops_reading_the_messages_leaves_the_build_done_and_unbroken() {
+    // `majlis build | head -1`: the pipe is closed before the build says what it did.
+    let site = Site::copy_of("minimal");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let mut child = build_command(&site, &out, &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.join("index.html").is_file() || out.join("en/index.html").is_file());
+}
