@@ -101,6 +101,20 @@ fn the_comparison_of_pages_sees_what_a_browser_would_show_differently() {
         !same("<pre>a  b</pre>", "<pre>a b</pre>"),
         "pre keeps its spaces"
     );
+    // What <noscript> holds is one text to a parser with script on: compared as the HTML a
+    // browser without script shows.
+    assert!(same(
+        "<noscript><p class=\"n\">a  <a href=\"x\">b</a></p></noscript>",
+        "<noscript><p class=n>a <a href=x>b</a></noscript>"
+    ));
+    assert!(!same(
+        "<noscript><p>a <a href=x>b</a></p></noscript>",
+        "<noscript><p>a <a href=y>b</a></p></noscript>"
+    ));
+    assert!(!same(
+        "<noscript><p>a</p></noscript>",
+        "<noscript><p>a</p><p>b</p></noscript>"
+    ));
 }
 
 #[test]

@@ -67,6 +67,11 @@ fn walk(node: NodeRef, whitespace: Whitespace, lines: &mut Vec<String>) {
                         .collect();
                     attributes.sort();
                     lines.push(format!("<{namespace} {name}{}>", attributes.concat()));
+                    if name == "noscript" {
+                        noscript(*child, whitespace, lines);
+                        lines.push(format!("</{name}>"));
+                        continue;
+                    }
                     let inner = if PRESERVING.contains(&name.as_str()) {
                         Whitespace::Preserve
                     } else {
@@ -79,6 +84,18 @@ fn walk(node: NodeRef, whitespace: Whitespace, lines: &mut Vec<String>) {
             },
         }
     }
+}
+
+/// What a `noscript` element shows: parsed with script on, as browsers do, its content is
+/// one text, which a minifier may rewrite; a browser without script shows that text parsed as
+/// HTML, so it is compared parsed.
+fn noscript(node: NodeRef, whitespace: Whitespace, lines: &mut Vec<String>) {
+    let text: String = node
+        .children()
+        .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+        .collect();
+    let shown = Html::parse_fragment(&text);
+    walk(*shown.root_element(), whitespace, lines);
 }
 
 /// A child as the comparison sees it: an element or doctype, or text already normalised.
