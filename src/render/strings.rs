@@ -47,7 +47,8 @@ const REFERENCE: &str = "en";
 /// The theme's interface strings that a language of the site has in none of its own files (the
 /// site's `content/i18n/LANG.yaml`, the theme's, or those of the language without its
 /// region), and so shows in another language: one for each of the reference language's
-/// keys, with the languages that lack it, each at the file its translation goes in.
+/// keys, with the languages that lack it, each at the file its translation goes in, and the
+/// text they show instead.
 pub(crate) fn untranslated(config: &Config, event: &Event, theme: &Theme) -> Vec<Translatable> {
     let reference = match theme.strings.get(REFERENCE) {
         Some(strings) => (REFERENCE, strings),
@@ -59,24 +60,27 @@ pub(crate) fn untranslated(config: &Config, event: &Event, theme: &Theme) -> Vec
             }
         }
     };
-    let has = |code: &str, key: &str| {
+    let own = |code: &str, key: &str| {
         let base = code.split('-').next().unwrap_or(code);
-        [code, base].iter().any(|code| {
+        [code, base].into_iter().find_map(|code| {
             [&event.strings, &theme.strings]
                 .iter()
-                .any(|strings| strings.get(*code).is_some_and(|m| m.contains_key(key)))
+                .find_map(|strings| strings.get(code).and_then(|m| m.get(key)))
+                .map(|text| (code.to_string(), text.clone()))
         })
     };
+    let default = &config.default_language().code;
     reference
         .1
         .iter()
         .map(|(key, text)| Translatable {
             field: Some(key.clone()),
-            source: (reference.0.to_string(), text.clone()),
+            // What a language without it shows: the default language's, else the reference's.
+            source: own(default, key).unwrap_or_else(|| (reference.0.to_string(), text.clone())),
             missing: config
                 .languages
                 .iter()
-                .filter(|l| !has(&l.code, key))
+                .filter(|l| own(&l.code, key).is_none())
                 .map(|l| {
                     let file = format!("content/i18n/{}.yaml", l.code);
                     (l.code.clone(), Place::file(file))

@@ -85,13 +85,19 @@ impl Report {
     /// The report of a checked site, whose interface strings are `theme`'s.
     pub(crate) fn new(config: &Config, event: &Event, theme: &Theme) -> Report {
         let interface = untranslated(config, event, theme);
-        let items: Vec<(Kind, &Translatable)> = event
+        // The content's in file order (by the place of its first missing language, where
+        // its line is), then the interface strings by key.
+        let mut content: Vec<(Kind, &Translatable)> = event
             .translatables
             .iter()
             .map(|t| match t.field {
                 Some(_) => (Kind::Text, t),
                 None => (Kind::File, t),
             })
+            .collect();
+        content.sort_by_key(|(_, t)| t.missing.first().map(|m| m.1.clone()));
+        let items: Vec<(Kind, &Translatable)> = content
+            .into_iter()
             .chain(interface.iter().map(|t| (Kind::Interface, t)))
             .collect();
         let languages = config
