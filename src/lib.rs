@@ -32,4 +32,6 @@ mod pipeline;
 pub mod init;
 pub mod serve;
 
-pub use pipeline::{build, build_into, build_with, check, Build, Cache, Options, Written};
+pub use pipeline::{
+    build, build_into, build_with, check, translations, Build, Cache, Options, Report, Written,
+};

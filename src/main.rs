@@ -68,6 +68,12 @@ enum Command {
         /// Check as if published at this address.
         #[arg(long)]
         base_url: Option<String>,
+        /// Print, for each language, what is not translated and how much is.
+        #[arg(long)]
+        translations: bool,
+        /// With --translations: as text, or as CSV for a spreadsheet.
+        #[arg(long, value_enum, default_value_t = Format::Text, requires = "translations")]
+        format: Format,
     },
     /// Build the site in memory and serve it; rebuild and reload the browser on every change.
     Serve {
@@ -93,6 +99,15 @@ enum Command {
         /// The folder to create the site in.
         dir: PathBuf,
     },
+}
+
+/// How `check --translations` prints its report.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Lines for the terminal.
+    Text,
+    /// CSV, on standard output.
+    Csv,
 }
 
 /// mimalloc's `mi_option_purge_delay` (the 16th of `mi_option_e` in its v2 `mimalloc.h`, which
@@ -133,13 +148,22 @@ fn main() -> ExitCode {
             };
             build(&cli.root, output, force, &options)
         }
-        Command::Check { strict, base_url } => {
+        Command::Check {
+            strict,
+            base_url,
+            translations,
+            format,
+        } => {
             let options = Options {
                 base_url,
                 timestamp,
                 verbose: cli.verbose,
             };
-            check(&cli.root, strict, &options)
+            if translations {
+                report_translations(&cli.root, strict, format, &options)
+            } else {
+                check(&cli.root, strict, &options)
+            }
         }
         Command::Serve {
             port,
@@ -270,6 +294,29 @@ fn check(root: &std::path::Path, strict: bool, options: &Options) -> ExitCode {
         }
         Err(errors) => report(root, &errors),
     }
+}
+
+/// `check --translations`: the report on standard output; with `--strict`, a failure while
+/// anything is missing.
+fn report_translations(
+    root: &std::path::Path,
+    strict: bool,
+    format: Format,
+    options: &Options,
+) -> ExitCode {
+    let report = match majlis::translations(root, options) {
+        Ok(report) => report,
+        Err(errors) => return report(root, &errors),
+    };
+    match format {
+        Format::Text => print!("{}", report.text()),
+        Format::Csv => print!("{}", report.csv()),
+    }
+    if strict && !report.is_complete() {
+        eprintln!("translations are missing, which --strict makes an error");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 fn serve(root: &std::path::Path, options: Options, listen: &Listen) -> ExitCode {

@@ -11,10 +11,11 @@ use crate::config::Config;
 use crate::content::files::{programme_last_modified, ParsedFiles};
 use crate::content::Content;
 use crate::diagnostics::{Errors, Warning};
-use crate::event::Event;
+use crate::event::{Event, Translatable};
 use crate::history::{self, LastReplay};
 use crate::memo::Memo;
 use crate::output::{Destination, Made, Memory, Output, Staging};
+pub use crate::render::Report;
 use crate::render::{self, Memos, Store, Theme};
 
 /// What a build produced: the site, and what it noticed on the way.
@@ -117,8 +118,8 @@ pub fn build_with(root: &Path, options: &Options, cache: &mut Cache) -> Result<B
     let memory = Memory::new(cache.site.as_ref());
     let built = check_with(root, options, &cache.files, &mut stages).and_then(|checked| {
         let reuse = (&cache.memos, &cache.history);
-        let notes = render_into(root, options, &checked, reuse, &memory, &mut stages)?;
-        Ok((checked.warnings, notes))
+        let (notes, interface) = render_into(root, options, &checked, reuse, &memory, &mut stages)?;
+        Ok((with_warnings(checked.warnings, interface), notes))
     });
     let made = memory.finish();
     cache.finish(built.is_ok(), &made);
@@ -146,12 +147,12 @@ pub fn build_into(
     stages.done("opened the output folder");
     let checked = check_with(root, options, &Memo::disabled(), &mut stages)?;
     let reuse = (&Memos::disabled(), &LastReplay::disabled());
-    let notes = render_into(root, options, &checked, reuse, &staging, &mut stages)?;
+    let (notes, interface) = render_into(root, options, &checked, reuse, &staging, &mut stages)?;
     let files = staging.commit()?;
     stages.done("put the output in place");
     Ok(Written {
         files,
-        warnings: checked.warnings,
+        warnings: with_warnings(checked.warnings, interface),
         notes,
     })
 }
@@ -160,6 +161,34 @@ pub fn build_into(
 pub fn check(root: &Path, options: &Options) -> Result<Vec<Warning>, Errors> {
     let mut stages = Stages::new(options.verbose);
     check_with(root, options, &Memo::disabled(), &mut stages).map(|checked| checked.warnings)
+}
+
+/// Loads and checks the site at `root`, and reports what each of its languages lacks: its
+/// texts, files and interface strings not yet translated (`check --translations`).
+pub fn translations(root: &Path, options: &Options) -> Result<Report, Errors> {
+    let mut stages = Stages::new(options.verbose);
+    let checked = check_with(root, options, &Memo::disabled(), &mut stages)?;
+    let theme = Theme::load(root, &checked.config)?;
+    Ok(Report::new(&checked.config, &checked.event, &theme))
+}
+
+/// The warnings of the content, then one for each interface string a language shows in
+/// another, at the file its translation goes in.
+fn with_warnings(mut warnings: Vec<Warning>, interface: Vec<Translatable>) -> Vec<Warning> {
+    for string in interface {
+        let key = string.field.unwrap_or_default();
+        let shown = string.source.0;
+        for (language, place) in string.missing {
+            warnings.push(Warning {
+                place,
+                message: format!(
+                    "missing translation: interface string `{key}` has no {language} version; \
+                     the {shown} text is shown"
+                ),
+            });
+        }
+    }
+    warnings
 }
 
 /// A site loaded and checked.
@@ -193,7 +222,7 @@ fn check_with(
 }
 
 /// Renders a checked site into `store`, reusing what `memos` and `history` kept; the notes
-/// for the editor.
+/// for the editor, and the theme's interface strings, with the languages that lack each.
 fn render_into(
     root: &Path,
     options: &Options,
@@ -201,10 +230,11 @@ fn render_into(
     (memos, history): (&Memos, &LastReplay),
     store: &dyn Store,
     stages: &mut Stages,
-) -> Result<Vec<String>, Errors> {
+) -> Result<(Vec<String>, Vec<Translatable>), Errors> {
     let Checked { config, event, .. } = checked;
     let theme = Theme::load(root, config)?;
     stages.done("loaded the theme");
+    let interface = render::untranslated(config, event, &theme);
     // Without a timestamp, the newest change to the files the programme is made from stands
     // in for it rather than the time of the build: rebuilding after any other edit (a
     // biography, a page, the style) then rewrites no feed, deploys upload none, and
@@ -219,7 +249,7 @@ fn render_into(
         root, config, event, &theme, timestamp, revisions, memos, store,
     )?;
     stages.done("rendered the site");
-    Ok(derived.note.into_iter().collect())
+    Ok((derived.note.into_iter().collect(), interface))
 }
 
 /// The time each stage of a build took, printed on standard error with `--verbose` (as

@@ -7,8 +7,8 @@ font: `size-adjust` makes its Arabic words as wide as the web font's, and the th
 give it the web font's ascent, descent and line gap. This script computes them from the real
 font files:
 
-  - width: the words of a sample text (the theme's Arabic interface strings, which every Arabic
-    page shows, and the first three articles of the Universal Declaration of Human Rights, a
+  - width: the words of a sample text (the theme's interface strings in the Arabic-script
+    languages it ships, Arabic, Persian and Urdu, which every page in them shows, and the first three articles of the Universal Declaration of Human Rights, a
     text of ordinary prose) are shaped with HarfBuzz, as a browser shapes them, in both fonts;
     `size-adjust` is the ratio of their total advances. The spaces between the words count:
     both faces' unicode-range has U+0020, so that each is the first available font of Arabic
@@ -46,6 +46,9 @@ FALLBACKS = [
     (700, ["Noto Sans Arabic Bold", "NotoSansArabic-Bold"], NOTO / "NotoSansArabic-Bold.ttf"),
 ]
 
+# The theme's languages written in Arabic script, whose pages the web font draws.
+ARABIC_SCRIPT = ["ar", "fa", "ur"]
+
 # UDHR, articles 1 to 3, in the United Nations' Arabic text.
 UDHR = """
 يولد جميع الناس أحرارًا متساوين في الكرامة والحقوق. وقد وهبوا عقلاً وضميرًا وعليهم أن يعامل
@@ -62,8 +65,10 @@ UDHR = """
 def sample():
     """Runs of Arabic words and the spaces between them: what the web font's unicode-range
     gives it to draw."""
-    strings = (THEME / "i18n/ar.yaml").read_text(encoding="utf-8")
-    values = [line.split(":", 1)[1] for line in strings.splitlines() if ":" in line and not line.startswith("#")]
+    values = []
+    for language in ARABIC_SCRIPT:
+        strings = (THEME / f"i18n/{language}.yaml").read_text(encoding="utf-8")
+        values += [line.split(":", 1)[1] for line in strings.splitlines() if ":" in line and not line.startswith("#")]
     text = " ".join(values) + " " + UDHR
     arabic = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
     return [run.strip() for run in re.findall(rf"[{arabic}][{arabic} ]*", " ".join(text.split()))]

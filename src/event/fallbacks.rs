@@ -1,9 +1,22 @@
-//! Missing translations: the warnings of text that lacks a version in a language of the site.
+//! Missing translations: the warnings of text that lacks a version in a language of the site,
+//! and the record of everything an editor translates, which the translation report counts.
 
 use crate::config::Config;
 use crate::diagnostics::{Place, Warning};
 use crate::text::Text;
 use crate::yaml::Located;
+
+/// A text or a file written once per language: what `check --translations` counts.
+#[derive(Debug, Clone)]
+pub(crate) struct Translatable {
+    /// The field's key (`title`), or `None` for a whole file (a speaker's, a page's).
+    pub field: Option<String>,
+    /// The language shown where one is missing, and what is shown there: the text, or the
+    /// file it is in, for a translator to start from.
+    pub source: (String, String),
+    /// Each language it lacks, with where its version goes.
+    pub missing: Vec<(String, Place)>,
+}
 
 /// Reports text that lacks a version in one of the site's languages.
 pub(super) struct Fallbacks<'a> {
@@ -12,6 +25,8 @@ pub(super) struct Fallbacks<'a> {
     /// The default language's, whose text is shown when a language's is missing.
     default: String,
     warnings: &'a mut Vec<Warning>,
+    /// Every text and file checked, translated or not.
+    translatables: Vec<Translatable>,
 }
 
 impl<'a> Fallbacks<'a> {
@@ -20,7 +35,13 @@ impl<'a> Fallbacks<'a> {
             languages: config.languages.iter().map(|l| l.code.clone()).collect(),
             default: config.default_language().code.clone(),
             warnings,
+            translatables: Vec::new(),
         }
+    }
+
+    /// Everything checked, in the order it was.
+    pub(super) fn into_translatables(self) -> Vec<Translatable> {
+        self.translatables
     }
 
     /// Warns for each language `text` (at `path` of a YAML file) is missing, and for
@@ -44,14 +65,25 @@ impl<'a> Fallbacks<'a> {
             .filter(|l| !text.has(l))
             .map(String::as_str)
             .collect();
+        let shown = text.get(default, default);
+        let shown_lang = shown.lang.unwrap_or(default);
+        // The key, not its path (`days.0.sessions.2.title`): the place gives the line.
+        let key = path.rsplit('.').next().unwrap_or(path);
+        let place = file.place(path);
+        self.translatables.push(Translatable {
+            field: Some(key.to_string()),
+            source: (shown_lang.to_string(), shown.text.to_string()),
+            missing: missing
+                .iter()
+                .map(|l| (l.to_string(), place.clone()))
+                .collect(),
+        });
         if missing.is_empty() {
             return;
         }
-        let shown = text.get(default, default).lang.unwrap_or(default);
-        // The key, not its path (`days.0.sessions.2.title`): the place gives the line.
-        let key = path.rsplit('.').next().unwrap_or(path);
+        let shown = shown_lang;
         self.warnings.push(Warning {
-            place: file.place(path),
+            place,
             message: format!(
                 "missing translation: `{key}` has no {} version; the {shown} text is shown",
                 missing.join(", ")
@@ -62,6 +94,31 @@ impl<'a> Fallbacks<'a> {
     /// The code of the site's default language.
     pub(super) fn default_language(&self) -> &str {
         &self.languages[0]
+    }
+
+    /// Records a file written once per language (`content/speakers/ID.LANG.md`), which lacks
+    /// the languages of `missing`, each at the place its file goes; `shown` is the file shown
+    /// instead, in its language. Each missing one is warned of as `what` ("the speaker").
+    pub(super) fn file(
+        &mut self,
+        what: &str,
+        missing: Vec<(String, Place)>,
+        shown: (String, String),
+    ) {
+        for (language, place) in &missing {
+            self.warnings.push(Warning {
+                place: place.clone(),
+                message: format!(
+                    "missing translation: {what} has no {language} file; the {} one is shown",
+                    shown.0
+                ),
+            });
+        }
+        self.translatables.push(Translatable {
+            field: None,
+            source: shown,
+            missing,
+        });
     }
 
     /// Warns of something else worked around: a Markdown file missing in a language, a

@@ -28,6 +28,7 @@ use crate::diagnostics::{Errors, Problem, Warning};
 use crate::text::Text;
 use crate::yaml::Located;
 use fallbacks::Fallbacks;
+pub(crate) use fallbacks::Translatable;
 
 /// The longest event majlis publishes, in days: longer is taken for a mistyped year.
 const MAX_EVENT_DAYS: i64 = 366;
@@ -63,6 +64,8 @@ pub(crate) struct Event {
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
     /// Files of `content/static/`, relative to it.
     pub statics: Vec<PathBuf>,
+    /// Every text and file written once per language, with the languages each lacks.
+    pub translatables: Vec<Translatable>,
 }
 
 impl Event {
@@ -147,6 +150,7 @@ impl Event {
         );
         let speakers = programme::link(speakers, &mut programme);
         let pages = page::gather(&content.pages, config, &mut fallbacks, &mut errors);
+        let translatables = fallbacks.into_translatables();
         errors.into_result()?;
         warnings.sort();
         warnings.dedup();
@@ -169,6 +173,7 @@ impl Event {
                 pages,
                 strings: content.strings,
                 statics: content.statics,
+                translatables,
             },
             warnings,
         ))

@@ -90,20 +90,17 @@ pub(super) fn gather(
         }
     }
     for page in &mut pages {
+        let file = |code: &str| format!("content/pages/{}.{code}.md", page.name);
+        let missing = config
+            .languages
+            .iter()
+            .filter(|l| !page.title.has(&l.code))
+            .map(|l| (l.code.clone(), Place::file(file(&l.code))))
+            .collect();
+        let shown = page.title.get(default, default).lang.unwrap_or_default();
+        let source = (shown.to_string(), file(shown));
+        fallbacks.file("the page", missing, source);
         for language in &config.languages {
-            if !page.title.has(&language.code) {
-                let shown = page
-                    .title
-                    .get(&language.code, &config.default_language().code);
-                fallbacks.warn(
-                    Place::file(format!("content/pages/{}.{}.md", page.name, language.code)),
-                    format!(
-                        "missing translation: the page has no {} file; the {} one is shown",
-                        language.code,
-                        shown.lang.unwrap_or_default()
-                    ),
-                );
-            }
             page.slugs
                 .entry(language.code.clone())
                 .or_insert_with(|| page.name.clone());

@@ -212,29 +212,19 @@ pub(super) fn gather(
             speaker.biography.insert(lang, file.body.clone());
         }
     }
+    let default = &config.default_language().code;
     for speaker in &speakers.list {
         let present: Vec<&str> = speaker.name.languages().collect();
-        for language in config
+        let file = |code: &str| format!("content/speakers/{}.{code}.md", speaker.id);
+        let missing = config
             .languages
             .iter()
             .filter(|l| !present.contains(&l.code.as_str()))
-        {
-            let shown = speaker.name.get(
-                &config.default_language().code,
-                &config.default_language().code,
-            );
-            let shown = shown.lang.unwrap_or_default();
-            fallbacks.warn(
-                Place::file(format!(
-                    "content/speakers/{}.{}.md",
-                    speaker.id, language.code
-                )),
-                format!(
-                    "missing translation: the speaker has no {} file; the {shown} one is shown",
-                    language.code
-                ),
-            );
-        }
+            .map(|l| (l.code.clone(), Place::file(file(&l.code))))
+            .collect();
+        let shown = speaker.name.get(default, default).lang.unwrap_or_default();
+        let source = (shown.to_string(), file(shown));
+        fallbacks.file("the speaker", missing, source);
     }
     speakers
 }

@@ -33,6 +33,7 @@ mod strings;
 mod structured;
 mod theme;
 mod timezone;
+mod translations;
 mod views;
 
 use std::path::Path;
@@ -50,8 +51,10 @@ use publish::Published;
 pub(crate) use publish::Store;
 pub(crate) use revisions::{fingerprints, Revision, Revisions};
 use routes::PageRef;
+pub(crate) use strings::untranslated;
 use structured::Sessions;
 pub(crate) use theme::Theme;
+pub use translations::Report;
 
 /// What the renderer keeps from one build to the next in `serve`, besides the published
 /// files its store keeps: Markdown rendered to HTML, and the JSON-LD of every session of a
@@ -308,6 +311,7 @@ fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
         pages: _,
         strings,
         statics: _,
+        translatables: _,
     } = event;
     let mut digest = Digest::new("programme");
     digest

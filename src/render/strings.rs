@@ -10,7 +10,8 @@ use super::grammar::Grammar;
 use super::localize::{Localized, Localizer};
 use super::theme::Theme;
 use crate::config::Config;
-use crate::event::{Event, Gender};
+use crate::diagnostics::Place;
+use crate::event::{Event, Gender, Translatable};
 use crate::text::Text;
 
 /// The suffixes of a string's forms: `speakers_two`, `role_speaker_female`,
@@ -37,6 +38,56 @@ fn form_of<'k>(key: &'k str, theme_keys: &[&String]) -> Option<&'k str> {
         }
     }
     None
+}
+
+/// The language whose interface strings are the ones every other language translates: the
+/// theme's English, as docs/languages.md tells editors.
+const REFERENCE: &str = "en";
+
+/// The theme's interface strings that a language of the site has in none of its own files (the
+/// site's `content/i18n/LANG.yaml`, the theme's, or those of the language without its
+/// region), and so shows in another language: one for each of the reference language's
+/// keys, with the languages that lack it, each at the file its translation goes in, and the
+/// text they show instead.
+pub(crate) fn untranslated(config: &Config, event: &Event, theme: &Theme) -> Vec<Translatable> {
+    let reference = match theme.strings.get(REFERENCE) {
+        Some(strings) => (REFERENCE, strings),
+        None => {
+            let default = config.default_language().code.as_str();
+            match theme.strings.get(default) {
+                Some(strings) => (default, strings),
+                None => return Vec::new(),
+            }
+        }
+    };
+    let own = |code: &str, key: &str| {
+        let base = code.split('-').next().unwrap_or(code);
+        [code, base].into_iter().find_map(|code| {
+            [&event.strings, &theme.strings]
+                .iter()
+                .find_map(|strings| strings.get(code).and_then(|m| m.get(key)))
+                .map(|text| (code.to_string(), text.clone()))
+        })
+    };
+    let default = &config.default_language().code;
+    reference
+        .1
+        .iter()
+        .map(|(key, text)| Translatable {
+            field: Some(key.clone()),
+            // What a language without it shows: the default language's, else the reference's.
+            source: own(default, key).unwrap_or_else(|| (reference.0.to_string(), text.clone())),
+            missing: config
+                .languages
+                .iter()
+                .filter(|l| own(&l.code, key).is_none())
+                .map(|l| {
+                    let file = format!("content/i18n/{}.yaml", l.code);
+                    (l.code.clone(), Place::file(file))
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The interface strings of one language, by key, each marked with the language it is in.
