@@ -18,6 +18,16 @@ pub(crate) struct Translatable {
     pub missing: Vec<(String, Place)>,
 }
 
+/// What the translation report counts: the texts and files every language has, and those
+/// some lack. Only the latter are kept whole, so that a translated site costs a number.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Translations {
+    /// How many texts and files are in every language of the site.
+    pub complete: usize,
+    /// Those that lack a language.
+    pub gaps: Vec<Translatable>,
+}
+
 /// Reports text that lacks a version in one of the site's languages.
 pub(super) struct Fallbacks<'a> {
     /// The site's language codes.
@@ -25,8 +35,8 @@ pub(super) struct Fallbacks<'a> {
     /// The default language's, whose text is shown when a language's is missing.
     default: String,
     warnings: &'a mut Vec<Warning>,
-    /// Every text and file checked, translated or not.
-    translatables: Vec<Translatable>,
+    /// Every text and file checked.
+    translations: Translations,
 }
 
 impl<'a> Fallbacks<'a> {
@@ -35,13 +45,22 @@ impl<'a> Fallbacks<'a> {
             languages: config.languages.iter().map(|l| l.code.clone()).collect(),
             default: config.default_language().code.clone(),
             warnings,
-            translatables: Vec::new(),
+            translations: Translations::default(),
         }
     }
 
-    /// Everything checked, in the order it was.
-    pub(super) fn into_translatables(self) -> Vec<Translatable> {
-        self.translatables
+    /// What was checked: the gaps in the order they were found.
+    pub(super) fn into_translations(self) -> Translations {
+        self.translations
+    }
+
+    /// Counts a text or file, keeping it if it lacks a language.
+    fn record(&mut self, item: Translatable) {
+        if item.missing.is_empty() {
+            self.translations.complete += 1;
+        } else {
+            self.translations.gaps.push(item);
+        }
     }
 
     /// Warns for each language `text` (at `path` of a YAML file) is missing, and for
@@ -65,12 +84,16 @@ impl<'a> Fallbacks<'a> {
             .filter(|l| !text.has(l))
             .map(String::as_str)
             .collect();
+        if missing.is_empty() {
+            self.translations.complete += 1;
+            return;
+        }
         let shown = text.get(default, default);
         let shown_lang = shown.lang.unwrap_or(default);
         // The key, not its path (`days.0.sessions.2.title`): the place gives the line.
         let key = path.rsplit('.').next().unwrap_or(path);
         let place = file.place(path);
-        self.translatables.push(Translatable {
+        self.translations.gaps.push(Translatable {
             field: Some(key.to_string()),
             source: (shown_lang.to_string(), shown.text.to_string()),
             missing: missing
@@ -78,9 +101,6 @@ impl<'a> Fallbacks<'a> {
                 .map(|l| (l.to_string(), place.clone()))
                 .collect(),
         });
-        if missing.is_empty() {
-            return;
-        }
         let shown = shown_lang;
         self.warnings.push(Warning {
             place,
@@ -114,7 +134,7 @@ impl<'a> Fallbacks<'a> {
                 ),
             });
         }
-        self.translatables.push(Translatable {
+        self.record(Translatable {
             field: None,
             source: shown,
             missing,

@@ -28,7 +28,7 @@ use crate::diagnostics::{Errors, Problem, Warning};
 use crate::text::Text;
 use crate::yaml::Located;
 use fallbacks::Fallbacks;
-pub(crate) use fallbacks::Translatable;
+pub(crate) use fallbacks::{Translatable, Translations};
 
 /// The longest event majlis publishes, in days: longer is taken for a mistyped year.
 const MAX_EVENT_DAYS: i64 = 366;
@@ -64,8 +64,8 @@ pub(crate) struct Event {
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
     /// Files of `content/static/`, relative to it.
     pub statics: Vec<PathBuf>,
-    /// Every text and file written once per language, with the languages each lacks.
-    pub translatables: Vec<Translatable>,
+    /// The texts and files written once per language: how many, and which lack a language.
+    pub translations: Translations,
 }
 
 impl Event {
@@ -150,7 +150,7 @@ impl Event {
         );
         let speakers = programme::link(speakers, &mut programme);
         let pages = page::gather(&content.pages, config, &mut fallbacks, &mut errors);
-        let translatables = fallbacks.into_translatables();
+        let translations = fallbacks.into_translations();
         errors.into_result()?;
         warnings.sort();
         warnings.dedup();
@@ -173,7 +173,7 @@ impl Event {
                 pages,
                 strings: content.strings,
                 statics: content.statics,
-                translatables,
+                translations,
             },
             warnings,
         ))

@@ -311,7 +311,7 @@ fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
         pages: _,
         strings,
         statics: _,
-        translatables: _,
+        translations: _,
     } = event;
     let mut digest = Digest::new("programme");
     digest

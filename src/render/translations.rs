@@ -88,7 +88,8 @@ impl Report {
         // The content's in file order (by the place of its first missing language, where
         // its line is), then the interface strings by key.
         let mut content: Vec<(Kind, &Translatable)> = event
-            .translatables
+            .translations
+            .gaps
             .iter()
             .map(|t| match t.field {
                 Some(_) => (Kind::Text, t),
@@ -119,7 +120,7 @@ impl Report {
                 Language {
                     code: language.code.clone(),
                     name: language.name.clone(),
-                    total: items.len(),
+                    total: event.translations.complete + items.len(),
                     missing,
                 }
             })
