@@ -308,10 +308,12 @@ fn report_translations(
         Ok(report) => report,
         Err(errors) => return report(root, &errors),
     };
-    match format {
-        Format::Text => print!("{}", report.text()),
-        Format::Csv => print!("{}", report.csv()),
-    }
+    let written = match format {
+        Format::Text => report.text(),
+        Format::Csv => report.csv(),
+    };
+    // As `say!`: a reader who stops reading (`| head`) is no error.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), written.as_bytes());
     if strict && !report.is_complete() {
         eprintln!("translations are missing, which --strict makes an error");
         return ExitCode::FAILURE;
