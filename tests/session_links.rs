@@ -359,3 +359,161 @@ fn a_session_link_that_is_not_a_web_page_is_an_error_at_its_line() {
         }
     }
 }
+
+/// The text of the QR code `svg` as a phone would read it: drawn at 8 pixels a module
+/// (resvg), then found and decoded (rqrr).
+fn decode(svg: &str) -> String {
+    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default()).unwrap();
+    let size = tree.size().to_int_size();
+    let scale = 8.0;
+    let (width, height) = (size.width() * 8, size.height() * 8);
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).unwrap();
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let pixels = pixmap.data();
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(width as usize, height as usize, |x, y| {
+            let i = (y * width as usize + x) * 4;
+            // Transparent is the paper.
+            if pixels[i + 3] == 0 {
+                255
+            } else {
+                pixels[i]
+            }
+        });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one code");
+    grids[0].decode().unwrap().1
+}
+
+#[test]
+fn each_days_printed_page_has_qr_codes_of_the_live_programme_and_the_calendar() {
+    let (_site, published) = with_links();
+    for lang in ["en", "fr"] {
+        let programme = published.page(&format!("{lang}/programme/index.html"));
+        let days = programme.select("section.day");
+        assert!(!days.is_empty());
+        for day in days {
+            let codes: Vec<(String, String)> = day
+                .select(&scraper::Selector::parse(".print-online .qr-link").unwrap())
+                .map(|link| {
+                    let svg = link
+                        .select(&scraper::Selector::parse("svg").unwrap())
+                        .next()
+                        .unwrap()
+                        .html();
+                    let printed = link
+                        .select(&scraper::Selector::parse(".qr-url").unwrap())
+                        .next()
+                        .unwrap()
+                        .text()
+                        .collect::<String>();
+                    (decode(&svg), printed)
+                })
+                .collect();
+            assert_eq!(
+                codes,
+                [
+                    (
+                        format!("http://localhost:8000/{lang}/programme/"),
+                        format!("http://localhost:8000/{lang}/programme/")
+                    ),
+                    (
+                        format!("webcal://localhost:8000/{lang}/calendar.ics"),
+                        format!("webcal://localhost:8000/{lang}/calendar.ics")
+                    ),
+                ],
+                "{lang}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_hostile_fixtures_links_are_the_same_addresses_in_every_output() {
+    let site = Site::copy_of("hostile");
+    let published = site.built();
+    let stream = "https://live.example.test/o'brien&co/?a=1&b=2;c,d=e#l'direct";
+    let slides = "https://example.test/diapos/l'%C3%A9galit%C3%A9.pdf?x=/&y=1";
+    let recording = "https://example.test/vid%C3%A9o/1?t=1&u='2'";
+    let feedback = "https://forms.example.test/?q=a&copy=c,d;e&amp;f&lt;g&gt";
+    let all = [stream, slides, recording, feedback];
+    // The page is minified: its attributes still parse to the addresses as written.
+    let programme = published.page("fr/programme/index.html");
+    let hrefs: Vec<String> = programme
+        .select("#opening .session-links a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(hrefs, all);
+    assert_eq!(
+        programme.text_of("#opening .link-stream a"),
+        "Le \"direct\" <live> & l'écran;,: Ouverture : <demain> & l'\"avenir\""
+    );
+    let ld: Value =
+        serde_json::from_str(&programme.text_of("script[type='application/ld+json']")).unwrap();
+    let opening = common_events_ld(&ld)
+        .into_iter()
+        .find(|v| v["url"].as_str().is_some_and(|u| u.ends_with("#opening")))
+        .unwrap();
+    assert_eq!(opening["recordedIn"]["url"], recording);
+    assert_eq!(opening["recordedIn"]["name"], "L'<enregistrement> & \"co\"");
+    assert_eq!(
+        opening["potentialAction"]["target"]["urlTemplate"],
+        feedback
+    );
+
+    let xml = published.text("schedule.xml");
+    let document = roxmltree::Document::parse(&xml).unwrap();
+    let hrefs: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("link"))
+        .map(|n| n.attribute("href").unwrap())
+        .collect();
+    assert_eq!(hrefs, [stream, slides, recording]);
+    let label = document
+        .descendants()
+        .find(|n| n.has_tag_name("link"))
+        .and_then(|n| n.text());
+    assert_eq!(label, Some("Le \"direct\" <live> & l'écran;,"));
+    let feedback_urls: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("feedback_url"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(feedback_urls, [feedback]);
+
+    let v2: Value = serde_json::from_str(&published.text("schedule-v2.json")).unwrap();
+    let urls: Vec<&str> = common_events(&v2)
+        .iter()
+        .flat_map(|e| e["links"].as_array().unwrap())
+        .map(|l| l["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(urls, all);
+
+    let feed: icalendar::Calendar = published.text("fr/calendar.ics").parse().unwrap();
+    let event = feed
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .find(|e| e.get_uid().is_some_and(|u| u.starts_with("opening@")))
+        .unwrap();
+    let description = event.get_description().unwrap();
+    for url in all {
+        assert!(description.contains(url), "{url} in {description}");
+    }
+    let raw = vevent(&published.text("fr/calendar.ics"), "opening");
+    let conference: Vec<&str> = raw
+        .lines()
+        .filter(|l| l.starts_with("CONFERENCE"))
+        .collect();
+    assert_eq!(
+        conference,
+        [format!(
+            "CONFERENCE;FEATURE=VIDEO;LABEL=\"Le direct <live> & l'écran;,\";VALUE=URI:{stream}"
+        )]
+    );
+}
