@@ -85,6 +85,28 @@ fn each_link_is_shown_on_the_programme_and_the_speakers_page_in_the_pages_langua
             programme.attr("#talk .link-stream a", "data-live"),
             if lang == "en" { "Live" } else { "En direct" }
         );
+        // The agenda page's script writes them from its data, the label from the page.
+        let agenda: Value =
+            serde_json::from_str(&published.text(&format!("{lang}/agenda/sessions.json"))).unwrap();
+        let talk = agenda["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "talk")
+            .unwrap();
+        assert_eq!(
+            talk["links"],
+            serde_json::json!([
+                {"kind": "stream", "url": STREAM},
+                {"kind": "slides", "url": SLIDES},
+                {"kind": "recording", "url": RECORDING},
+                {"kind": "feedback", "url": FEEDBACK},
+            ])
+        );
+        let agenda_page = published.text(&format!("{lang}/agenda/index.html"));
+        for label in labels {
+            assert!(agenda_page.contains(&format!(">{label}</span>")), "{label}");
+        }
         let speaker = published.page(&format!("{lang}/speakers/jane-placeholder/index.html"));
         assert_eq!(
             links_of(&speaker, "#talk .session-links a"),
