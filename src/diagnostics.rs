@@ -160,6 +160,8 @@ pub enum Problem {
     UrlCharacter { url: String, character: char },
     #[error("`{0}` is not an http, https or mailto URL")]
     BadOrganiserUrl(String),
+    #[error("the {field} `{url}` is not an http or https URL")]
+    BadSessionUrl { field: &'static str, url: String },
     #[error("the photo `{photo}` {reason}")]
     BadPhoto { photo: String, reason: &'static str },
     #[error("the event ends ({end}) before it starts ({start})")]

@@ -98,6 +98,26 @@ pub(crate) fn encode_query_value(value: &str) -> String {
     out
 }
 
+/// A checked web address as every format can carry it (an `http(s)` URI of RFC 3986): its
+/// scheme lowercased (frab's XML schema matches `https?://`), and each character beyond
+/// ASCII percent-encoded as UTF-8, as a browser sends it (`/vidéo/` → `/vid%C3%A9o/`).
+pub(crate) fn normalized(url: &str) -> String {
+    let (scheme, rest) = url.split_once(':').unwrap_or(("", url));
+    let mut out = scheme.to_ascii_lowercase();
+    if !scheme.is_empty() {
+        out.push(':');
+    }
+    let mut buffer = [0; 4];
+    for c in rest.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&encode(c.encode_utf8(&mut buffer), b""));
+        }
+    }
+    out
+}
+
 fn encode(text: &str, kept: &[u8]) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
@@ -141,6 +161,15 @@ mod tests {
         assert_eq!(encode_path("a b#1?.jpg"), "a%20b%231%3F.jpg");
         assert_eq!(encode_path("x\"onerror=y'.png"), "x%22onerror%3Dy%27.png");
         assert_eq!(encode_path("é.png"), "%C3%A9.png");
+    }
+
+    #[test]
+    fn web_addresses_are_normalized_to_ascii_with_a_lowercase_scheme() {
+        assert_eq!(
+            normalized("HTTPS://example.org/vidéo/ب?a='1'&b=%20"),
+            "https://example.org/vid%C3%A9o/%D8%A8?a='1'&b=%20"
+        );
+        assert_eq!(normalized("http://x/"), "http://x/");
     }
 
     #[test]

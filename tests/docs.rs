@@ -248,6 +248,7 @@ fn kind(problem: &Problem) -> usize {
         BadBaseUrl(_) => 33,
         UrlCharacter { .. } => 57,
         BadOrganiserUrl(_) => 58,
+        BadSessionUrl { .. } => 66,
         BadPhoto { .. } => 59,
         EventEndsBeforeStart { .. } => 34,
         EventTooLong { .. } => 35,
@@ -278,7 +279,7 @@ fn kind(problem: &Problem) -> usize {
     }
 }
 
-const KINDS: usize = 66;
+const KINDS: usize = 67;
 
 /// One problem of every kind, with values as a build would give them.
 fn samples() -> Vec<Problem> {
@@ -360,6 +361,10 @@ fn samples() -> Vec<Problem> {
             character: ' ',
         },
         BadOrganiserUrl(s("javascript:alert(1)")),
+        BadSessionUrl {
+            field: "recording",
+            url: s("javascript:alert(1)"),
+        },
         BadPhoto {
             photo: s("speakers/amina.jpg"),
             reason: "is not a file in content/static/",

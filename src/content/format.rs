@@ -76,6 +76,10 @@ pub struct SessionEntry {
     pub location: Option<Text>,
     #[serde(default)]
     pub cancelled: bool,
+    pub stream: Option<String>,
+    pub slides: Option<String>,
+    pub recording: Option<String>,
+    pub feedback: Option<String>,
 }
 
 /// The front matter of `content/speakers/ID.LANG.md`.

@@ -214,6 +214,9 @@ impl Problem {
                 "write the whole address, such as https://www.example.org/ or mailto:team@example.org"
                     .into()
             }
+            Problem::BadSessionUrl { .. } => {
+                "write the whole address of the page, such as https://live.example.org/opening".into()
+            }
             Problem::BadPhoto { .. } => {
                 "put the photo in content/static/ and write its path from there, such as speakers/jane-doe.jpg"
                     .into()

@@ -1,6 +1,7 @@
 //! The event as a whole: content files linked together and checked against the rules of the
 //! content model. What comes out of here is valid; rendering never meets a broken reference.
 
+mod address;
 mod clock;
 mod fallbacks;
 mod names;
@@ -19,7 +20,7 @@ use chrono_tz::Tz;
 pub(crate) use organiser::Organiser;
 pub(crate) use page::Page;
 use photo::StaticFiles;
-pub(crate) use programme::{Day, Kind, Person, Programme, Session};
+pub(crate) use programme::{Day, Kind, Links, Person, Programme, Session};
 pub(crate) use speaker::{Gender, Role, Speaker};
 
 use crate::config::Config;

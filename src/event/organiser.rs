@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use super::address::{self, Reach};
 use super::fallbacks::Fallbacks;
 use super::names::{self, Folder};
 use super::speaker::Speakers;
 use crate::content::EventFile;
 use crate::diagnostics::{Errors, Problem};
-use crate::links;
 use crate::text::Text;
 use crate::yaml::Located;
 
@@ -52,7 +52,7 @@ pub(super) fn gather(
             fallbacks.check(role, event_file, &format!("organisers.{i}.role"));
         }
         let url = entry.url.as_deref().map(str::trim);
-        if let Some(problem) = url.and_then(url_problem) {
+        if let Some(problem) = url.and_then(|url| address::problem(url, Reach::WebOrMail, "url")) {
             errors.push(at("url"), problem);
         }
         let id = entry.id.as_deref().map(str::trim).map(str::to_string);
@@ -83,26 +83,4 @@ pub(super) fn gather(
         });
     }
     organisers
-}
-
-/// What is wrong with an organiser's website address, if anything: it is published as a
-/// link, so it must be a web page or a mail address (`javascript:` would run script), and
-/// hold only what a URL can.
-fn url_problem(url: &str) -> Option<Problem> {
-    // The scheme a browser would find first: `java\tscript:` is `javascript:` to it.
-    let after_scheme = |scheme: &str| url.get(scheme.len() + 1..).unwrap_or_default();
-    let valid = match links::scheme(url).as_deref() {
-        Some(scheme @ ("http" | "https")) => after_scheme(scheme)
-            .strip_prefix("//")
-            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/')),
-        Some("mailto") => !after_scheme("mailto").is_empty(),
-        _ => false,
-    };
-    if !valid {
-        return Some(Problem::BadOrganiserUrl(url.to_string()));
-    }
-    links::invalid_character(url).map(|character| Problem::UrlCharacter {
-        url: url.to_string(),
-        character,
-    })
 }

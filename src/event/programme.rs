@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
+use super::address::{self, Reach};
 use super::clock::{self, WallTime};
 use super::fallbacks::Fallbacks;
 use super::names::{self, Folder};
@@ -12,6 +13,7 @@ use super::organiser::Organisers;
 use super::speaker::{Appearance, Role, Speaker, Speakers};
 use crate::content::ProgrammeFile;
 use crate::diagnostics::{self, Errors, Place, Problem};
+use crate::links;
 use crate::text::Text;
 use crate::yaml::Located;
 
@@ -112,6 +114,37 @@ pub(crate) struct Session {
     pub location: Option<Text>,
     /// Whether it was cancelled (it stays in the calendars, marked so).
     pub cancelled: bool,
+    /// Where it is watched, read or heard beyond the room, and where attendees give their
+    /// view of it.
+    pub links: Links,
+}
+
+/// A session's web addresses, each checked to be an `http` or `https` URL.
+#[derive(Debug, Default, Hash)]
+pub(crate) struct Links {
+    /// Its live stream, while it runs.
+    pub stream: Option<String>,
+    /// Its slides.
+    pub slides: Option<String>,
+    /// Its recording, once it has ended.
+    pub recording: Option<String>,
+    /// Its feedback form.
+    pub feedback: Option<String>,
+}
+
+impl Links {
+    /// Each link there is, by its field's name in `programme.yaml`, in the order they are
+    /// shown: the stream, the slides, the recording and the feedback form.
+    pub(crate) fn present(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("stream", &self.stream),
+            ("slides", &self.slides),
+            ("recording", &self.recording),
+            ("feedback", &self.feedback),
+        ]
+        .into_iter()
+        .filter_map(|(field, url)| url.as_deref().map(|url| (field, url)))
+    }
 }
 
 /// Someone a session names among its moderators or speakers: one of the event's speakers,
@@ -262,6 +295,22 @@ pub(super) fn assemble(
                     fallbacks.check(text, file, &format!("{path}.{field}"));
                 }
             }
+            let mut link = |url: &Option<String>, field: &'static str| {
+                let url = url.as_deref().map(str::trim)?;
+                match address::problem(url, Reach::Web, field) {
+                    Some(problem) => {
+                        errors.push(at(field), problem);
+                        None
+                    }
+                    None => Some(links::normalized(url)),
+                }
+            };
+            let links = Links {
+                stream: link(&raw.stream, "stream"),
+                slides: link(&raw.slides, "slides"),
+                recording: link(&raw.recording, "recording"),
+                feedback: link(&raw.feedback, "feedback"),
+            };
             let mut people = |ids: &[String], field: &'static str| -> Vec<Person> {
                 let mut listed: Vec<Person> = Vec::new();
                 for (i, id) in ids.iter().enumerate() {
@@ -303,6 +352,7 @@ pub(super) fn assemble(
                     speakers: speaker_ids,
                     location: raw.location.clone(),
                     cancelled: raw.cancelled,
+                    links,
                 });
             }
         }

@@ -86,7 +86,17 @@ struct SessionData<'a> {
     calendar: String,
     google_calendar: Option<String>,
     outlook_calendar: Option<String>,
+    /// Its stream, slides, recording and feedback form, those it has, in that order.
+    links: Vec<Link<'a>>,
     vevent: &'a str,
+}
+
+/// A link of a session: its field's name in `programme.yaml`, which names its label too
+/// (`link_stream`), and its checked `http(s)` URL.
+#[derive(Serialize)]
+struct Link<'a> {
+    kind: &'static str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -153,6 +163,11 @@ pub(super) fn data(sources: &Sources, times: &[DayTimes], events: &SessionEvents
                 calendar: routes::session_calendar(lang, &session.id),
                 google_calendar: one_tap.as_ref().map(|links| links.google.clone()),
                 outlook_calendar: one_tap.map(|links| links.outlook),
+                links: session
+                    .links
+                    .present()
+                    .map(|(kind, url)| Link { kind, url })
+                    .collect(),
                 vevent: &events.days[d][s],
             });
         }

@@ -10,7 +10,7 @@
 //! ([`Plain::isolated`]): a client lays out "(ANAPEC)" in Arabic text where it belongs.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use ics::components::{Component, Property};
+use ics::components::{Component, Parameter, Property};
 use ics::parameters::{Language, TzIDParam};
 use ics::properties::{
     CalScale, Categories, Description, DtEnd, DtStart, LastModified, Location, Method, Name,
@@ -215,6 +215,7 @@ impl Feed<'_> {
             .map(|(text, _)| text)
             .into_iter()
             .chain(plain.people(session))
+            .chain(plain.links(session))
             .collect();
         if !parts.is_empty() {
             let text = plain.isolated(&parts.join("\n\n"));
@@ -232,6 +233,22 @@ impl Feed<'_> {
             self.config.base_url,
             routes::session(plain.lang, &session.id)
         )));
+        // The stream is where the session is joined from afar: RFC 7986's CONFERENCE, which
+        // clients show as a "join" link. URL stays the session's page, which has every link,
+        // the stream's too, and is the same address whatever is added to the session later.
+        if let Some(stream) = &session.links.stream {
+            let mut conference = Property::new("CONFERENCE", stream.clone());
+            conference.add(Parameter::new("VALUE", "URI"));
+            conference.add(Parameter::new("FEATURE", "VIDEO"));
+            // A quoted parameter value holds no `"` and no control (RFC 5545 §3.1).
+            let label: String = plain
+                .ui("link_stream", "stream")
+                .chars()
+                .filter(|&c| c != '"' && !c.is_control())
+                .collect();
+            conference.add(Parameter::new("LABEL", format!("\"{label}\"")));
+            vevent.push(conference);
+        }
         vevent.push(Categories::new(text_value(plain.kind(session.kind))));
         vevent.push(if session.cancelled {
             Status::cancelled()

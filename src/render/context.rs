@@ -11,6 +11,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::localize::Localized;
+use super::qr::Printed;
 use super::strings::Strings;
 use super::views::{
     Alternate, AppearanceView, Choice, DayView, EventView, LanguageInfo, NavItem, People,
@@ -98,6 +99,18 @@ pub(crate) struct Overview<'a> {
     pub(crate) days: Vec<DayView>,
     /// Every speaker by id, whom sessions name by id.
     pub(crate) people: People<'a>,
+    /// The ways back online the printed programme gives on each day's page.
+    pub(crate) print: PrintedLinks,
+}
+
+/// The live programme in the page's language and its calendar subscription, each written
+/// out and as a QR code.
+#[derive(Serialize)]
+pub(crate) struct PrintedLinks {
+    /// The programme's absolute address.
+    pub(crate) programme: Printed,
+    /// The `webcal://` address of the language's calendar.
+    pub(crate) calendar: Printed,
 }
 
 /// The values of a page that has none of its own kind (home and programme, whose

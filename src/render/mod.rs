@@ -23,6 +23,7 @@ mod one_tap;
 mod pages;
 mod plain;
 mod publish;
+mod qr;
 mod revisions;
 mod routes;
 mod schedule;

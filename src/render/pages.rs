@@ -13,7 +13,7 @@ use super::agenda;
 use super::calendar::SessionEvents;
 use super::context::{
     AgendaValues, ChooserValues, Feeds, FreePageValues, LanguageValues, Links, NotFoundPage,
-    Nothing, Overview, Page, Place, Scope, SpeakerValues, SpeakersValues,
+    Nothing, Overview, Page, Place, PrintedLinks, Scope, SpeakerValues, SpeakersValues,
 };
 use super::dates::{DateFormats, DayTimes};
 use super::grammar::Grammar;
@@ -21,6 +21,7 @@ use super::localize::{Localized, Localizer};
 use super::minify;
 use super::plain::Plain;
 use super::publish::Published;
+use super::qr::Printed;
 use super::routes::{self, PageRef};
 use super::strings::Strings;
 use super::structured::{self, Sessions};
@@ -429,6 +430,14 @@ impl<'a> LanguageViews<'a> {
             people: People {
                 speakers: &self.people,
                 organisers: &self.organisers,
+            },
+            print: PrintedLinks {
+                programme: Printed::new(format!(
+                    "{}{}",
+                    self.config.base_url,
+                    PageRef::Programme.dir(self.event, self.code())
+                )),
+                calendar: Printed::new(routes::subscription(&self.config.base_url, self.code())),
             },
         };
         let mut shared = Some(Scope::new(context, &overview));

@@ -107,6 +107,16 @@ impl<'a> Plain<'a> {
         (!lines.is_empty()).then(|| lines.join("\n"))
     }
 
+    /// The session's links, one a line, each after its label ("Live stream: https://…").
+    pub(super) fn links(&self, session: &Session) -> Option<String> {
+        let lines: Vec<String> = session
+            .links
+            .present()
+            .map(|(field, url)| format!("{}: {url}", self.ui(&format!("link_{field}"), field)))
+            .collect();
+        (!lines.is_empty()).then(|| lines.join("\n"))
+    }
+
     /// "Dr. Varol Dur".
     pub(super) fn person_name(&self, speaker: &Speaker) -> String {
         let name = self.text(&speaker.name);

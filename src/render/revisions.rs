@@ -43,8 +43,8 @@ impl Revisions {
 /// Each session's calendar content in each language, hashed, by language and session id:
 /// what a change of raises its `SEQUENCE` (issue 24). That is its date, start and end (and
 /// the event's time zone, which places them), title, description, location (its room and
-/// the event's venue), its moderators' and speakers' names and positions, and whether it is
-/// cancelled, each as the feed of the language writes it, fallbacks included. Not the
+/// the event's venue), its moderators' and speakers' names and positions, its links (stream,
+/// slides, recording, feedback form), and whether it is cancelled, each as the feed of the language writes it, fallbacks included. Not the
 /// interface strings around them, its kind, its address, a biography or a photo.
 pub(crate) fn fingerprints(config: &Config, event: &Event) -> BTreeMap<(String, String), Key> {
     // The interface strings are not part of it: without any, the text is the same.
@@ -72,6 +72,8 @@ pub(crate) fn fingerprints(config: &Config, event: &Event) -> BTreeMap<(String, 
                 .hash(&plain.description(session))
                 .hash(&plain.location(session))
                 .hash(&(people(&session.moderators), people(&session.speakers)))
+                // A recording added after the session is news to the calendars that hold it.
+                .hash(&session.links)
                 .hash(&session.cancelled);
             fingerprints.insert((language.code.clone(), session.id.clone()), digest.finish());
         }

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::dates;
 use super::plain::Plain;
 use super::routes;
-use super::schedule_parts::{self, AppPerson, Parts};
+use super::schedule_parts::{self, AppLink, AppPerson, Parts};
 use crate::config::Config;
 use crate::event::Role;
 
@@ -110,7 +110,9 @@ struct Talk {
     summary: Option<String>,
     description: Option<String>,
     persons: Vec<Person>,
-    links: Vec<String>,
+    links: Vec<AppLink>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feedback_url: Option<String>,
 }
 
 /// A person of a session. `schema.json` takes a person for frab's (`id` and `public_name`)
@@ -185,7 +187,13 @@ impl Schedule {
                         .into_iter()
                         .map(Person::of)
                         .collect(),
-                    links: Vec::new(),
+                    // v1's types have no stream: a stream and a recording are both media.
+                    links: schedule_parts::links(
+                        plain,
+                        session,
+                        [Some("media"), Some("slides"), Some("media"), None],
+                    ),
+                    feedback_url: session.links.feedback.clone(),
                 };
                 by_room.entry(room).or_default().push(talk);
             }
@@ -328,7 +336,23 @@ fn talk_xml(xml: &mut String, talk: &Talk) {
     if let Some(description) = &talk.description {
         element(xml, 4, "description", description);
     }
+    if !talk.links.is_empty() {
+        xml.push_str("        <links>\n");
+        for link in &talk.links {
+            let _ = writeln!(
+                xml,
+                "          <link href=\"{}\" type=\"{}\">{}</link>",
+                escape(&link.url),
+                link.kind,
+                escape(&link.title)
+            );
+        }
+        xml.push_str("        </links>\n");
+    }
     element(xml, 4, "url", &talk.url);
+    if let Some(feedback) = &talk.feedback_url {
+        element(xml, 4, "feedback_url", feedback);
+    }
     xml.push_str("      </event>\n");
 }
 

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::dates;
@@ -38,6 +39,44 @@ pub(super) struct AppPerson {
     pub name: String,
     /// What they do in the session.
     pub role: Role,
+}
+
+/// A link of a session as the formats list them (their `Reference`).
+#[derive(Serialize)]
+pub(super) struct AppLink {
+    /// What it leads to, in the format's words.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its label in the export's language ("Live stream").
+    pub title: String,
+    /// A checked `http(s)` URL.
+    pub url: String,
+}
+
+/// The session's links as a format lists them: `types` gives, for the stream, the slides, the
+/// recording and the feedback form in that order, the type a format has for it, or `None`
+/// for a link it does not list (frab's v1 has `feedback_url` for the form).
+pub(super) fn links(
+    plain: &Plain,
+    session: &Session,
+    types: [Option<&'static str>; 4],
+) -> Vec<AppLink> {
+    const FIELDS: [&str; 4] = ["stream", "slides", "recording", "feedback"];
+    session
+        .links
+        .present()
+        .filter_map(|(field, url)| {
+            let kind = FIELDS
+                .iter()
+                .position(|&f| f == field)
+                .and_then(|i| types[i])?;
+            Some(AppLink {
+                kind,
+                title: plain.ui(&format!("link_{field}"), field).to_string(),
+                url: url.to_string(),
+            })
+        })
+        .collect()
 }
 
 impl<'a> Parts<'a> {

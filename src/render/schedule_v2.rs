@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::dates;
 use super::plain::Plain;
 use super::routes;
-use super::schedule_parts::{self, Parts};
+use super::schedule_parts::{self, AppLink, Parts};
 use crate::config::Config;
 use crate::event::{Day, Kind, Role, Session};
 
@@ -118,7 +118,7 @@ struct Talk {
     summary: Option<String>,
     description: Option<String>,
     participants: Vec<Participant>,
-    links: Vec<String>,
+    links: Vec<AppLink>,
     #[serde(skip_serializing_if = "Option::is_none")]
     state: Option<&'static str>,
 }
@@ -288,7 +288,16 @@ fn talk(
                 },
             })
             .collect(),
-        links: Vec::new(),
+        links: schedule_parts::links(
+            plain,
+            session,
+            [
+                Some("MEDIA"),
+                Some("SLIDES"),
+                Some("MEDIA"),
+                Some("FEEDBACK"),
+            ],
+        ),
         state: session.cancelled.then_some("CANCELED"),
     }
 }

@@ -23,6 +23,8 @@ const CONTEXT: &str = "https://schema.org";
 const SCHEDULED: &str = "https://schema.org/EventScheduled";
 const CANCELLED: &str = "https://schema.org/EventCancelled";
 const OFFLINE: &str = "https://schema.org/OfflineEventAttendanceMode";
+/// A session with a stream: in its room and online.
+const MIXED: &str = "https://schema.org/MixedEventAttendanceMode";
 
 /// The JSON-LD of every session in one language without its people, made once and then
 /// copied into the page of each of its speakers, as their `performerIn`.
@@ -188,6 +190,11 @@ impl Formatter for ScriptSafe {
 }
 
 /// A string for one value, an array for several, as schema.org properties take them.
+/// A stream, as the place a session is attended online.
+fn virtual_location(stream: &str) -> Value {
+    json!({"@type": "VirtualLocation", "url": stream})
+}
+
 fn one_or_many(mut values: Vec<String>) -> Value {
     if values.len() == 1 {
         Value::String(values.remove(0))
@@ -310,9 +317,24 @@ impl Ld<'_> {
             SCHEDULED
         };
         out.insert("eventStatus".into(), status.into());
-        if let Some(place) = self.place(self.plain.room(session)) {
-            out.insert("location".into(), place);
+        let place = self.place(self.plain.room(session));
+        // A stream makes the session one to attend from afar too: schema.org's
+        // VirtualLocation beside the room, and the mixed mode.
+        match (place, &session.links.stream) {
+            (Some(place), Some(stream)) => {
+                out.insert("location".into(), json!([place, virtual_location(stream)]));
+                out.insert("eventAttendanceMode".into(), MIXED.into());
+            }
+            (None, Some(stream)) => {
+                out.insert("location".into(), virtual_location(stream));
+                out.insert("eventAttendanceMode".into(), MIXED.into());
+            }
+            (Some(place), None) => {
+                out.insert("location".into(), place);
+            }
+            (None, None) => {}
         }
+        self.works(session, &mut out);
         if with_people {
             let people: Vec<Value> = session
                 .moderators
@@ -337,6 +359,39 @@ impl Ld<'_> {
             }
         }
         Value::Object(out)
+    }
+
+    /// What the session's links are to schema.org: its slides the work it features, its
+    /// recording the work it is recorded in, and its feedback form the action of reviewing it.
+    fn works(&self, session: &Session, out: &mut Map<String, Value>) {
+        let links = &session.links;
+        let label = |field: &str| self.plain.ui(&format!("link_{field}"), field).to_string();
+        if let Some(slides) = &links.slides {
+            out.insert(
+                "workFeatured".into(),
+                json!({
+                    "@type": "PresentationDigitalDocument",
+                    "name": label("slides"),
+                    "url": slides,
+                }),
+            );
+        }
+        if let Some(recording) = &links.recording {
+            out.insert(
+                "recordedIn".into(),
+                json!({"@type": "MediaObject", "name": label("recording"), "url": recording}),
+            );
+        }
+        if let Some(feedback) = &links.feedback {
+            out.insert(
+                "potentialAction".into(),
+                json!({
+                    "@type": "ReviewAction",
+                    "name": label("feedback"),
+                    "target": {"@type": "EntryPoint", "urlTemplate": feedback},
+                }),
+            );
+        }
     }
 
     /// An organiser, as the event's `organizer` or a session's `performer`.

@@ -15,7 +15,7 @@ use super::plain::Plain;
 use super::routes::{self, PageRef};
 use super::strings::Strings;
 use crate::config::{BaseUrl, Config, Language};
-use crate::event::{Day, Event, Gender, Organiser, Person, Role, Session, Speaker};
+use crate::event::{Day, Event, Gender, Links, Organiser, Person, Role, Session, Speaker};
 
 /// A language's code, name and direction, for `<html lang dir>` and lists of languages.
 #[derive(Serialize)]
@@ -279,6 +279,28 @@ struct SessionView {
     /// The heading of its moderators, in the form of their count and gender.
     moderators_label: Option<Localized>,
     speakers_label: Option<Localized>,
+    links: LinksView,
+}
+
+/// A session's stream, slides, recording and feedback form, each a checked `http(s)` URL or
+/// nothing.
+#[derive(Serialize)]
+struct LinksView {
+    stream: Option<String>,
+    slides: Option<String>,
+    recording: Option<String>,
+    feedback: Option<String>,
+}
+
+impl LinksView {
+    fn new(links: &Links) -> LinksView {
+        LinksView {
+            stream: links.stream.clone(),
+            slides: links.slides.clone(),
+            recording: links.recording.clone(),
+            feedback: links.feedback.clone(),
+        }
+    }
 }
 
 /// What a session's labels are chosen from.
@@ -349,6 +371,7 @@ impl SessionView {
             speakers: ids(&session.speakers),
             moderators_label: labels.of(&session.moderators, event, "moderator", "moderators"),
             speakers_label: labels.of(&session.speakers, event, "speaker", "speakers"),
+            links: LinksView::new(&session.links),
         }
     }
 }
@@ -374,6 +397,7 @@ pub(crate) struct AppearanceView {
     calendar: String,
     google_calendar: Option<String>,
     outlook_calendar: Option<String>,
+    links: LinksView,
 }
 
 impl AppearanceView {
@@ -418,6 +442,7 @@ impl AppearanceView {
                     calendar: routes::session_calendar(code, &session.id),
                     google_calendar: one_tap.as_ref().map(|links| links.google.clone()),
                     outlook_calendar: one_tap.map(|links| links.outlook),
+                    links: LinksView::new(&session.links),
                 }
             })
             .collect()

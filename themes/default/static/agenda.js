@@ -210,6 +210,24 @@
       block.append(ul);
       body.append(block);
     });
+    // Its stream, slides, recording and feedback form, as on the programme: the stream marked
+    // while the session runs, the recording first once it has ended.
+    if (s.links.length) {
+      var now = Date.now();
+      var ended = now >= Date.parse(s.end_utc || s.start_utc);
+      var live = !ended && now >= Date.parse(s.start_utc);
+      var list = el("ul", "session-links");
+      s.links.forEach(function (l) {
+        var a = el("a", live && l.kind === "stream" ? "is-live" : "", text("link_" + l.kind));
+        a.href = l.url;
+        a.append(el("span", "visually-hidden", ": " + s.title.text + (live && l.kind === "stream" ? " (" + text("live") + ")" : "")));
+        var li = el("li", "link-" + l.kind);
+        li.append(a);
+        if (ended && l.kind === "recording") list.prepend(li);
+        else list.append(li);
+      });
+      body.append(list);
+    }
     // The session's .ics, then Google Calendar and Outlook; each link names the session.
     var links = el("p", "add-to-calendar");
     [

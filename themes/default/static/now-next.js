@@ -1,18 +1,22 @@
-// "Now" and "next" on the programme while the event is on (issue 5). Each session's times are
-// read from its <time datetime> values, which carry the event's UTC offset, so the marks are
-// right whatever time zone the visitor's device is set to. Without JavaScript nothing changes:
-// the banner stays hidden and no session is marked.
+// "Now" and "next" on the programme while the event is on (issue 5), and a session's links
+// as its time goes (issue 26): its stream marked while it runs, its recording first once it
+// has ended, on the programme and on speakers' pages. Each session's times are read from its
+// <time datetime> values, which carry the event's UTC offset, so the marks are right whatever
+// time zone the visitor's device is set to. Without JavaScript nothing changes: the banner
+// stays hidden, no session is marked and the links keep their order.
 (function () {
   "use strict";
+  // Only the programme has the banner and its labels; a speaker's page has the links alone.
   var banner = document.querySelector(".now-next");
   var labels = document.getElementById("now-next-labels");
-  if (!banner || !labels || !labels.content) return;
+  if (!labels || !labels.content) banner = null;
   var HOUR = 3600 * 1000;
 
   var sessions = Array.prototype.slice
-    .call(document.querySelectorAll("article.session[id]:not(.cancelled)"))
+    .call(document.querySelectorAll(
+      "article.session[id]:not(.cancelled), li.appearance[id]:not(.cancelled)"))
     .map(function (element) {
-      var times = element.querySelectorAll(".session-time time[datetime]");
+      var times = element.querySelectorAll(".session-time time[datetime], .when time[datetime]");
       return {
         element: element,
         start: times[0] ? Date.parse(times[0].getAttribute("datetime")) : NaN,
@@ -34,6 +38,31 @@
 
   function badge(kind) {
     return labels.content.querySelector(".badge-" + kind).cloneNode(true);
+  }
+
+  // The stream is marked by its style and, for screen readers, its words ("Live"), which
+  // take no room: nothing on the page moves.
+  function links(now) {
+    sessions.forEach(function (s) {
+      var stream = s.element.querySelector(".link-stream a");
+      if (stream) {
+        var live = s.start <= now && now < s.end;
+        var words = stream.querySelector(".live-mark");
+        stream.classList.toggle("is-live", live);
+        if (live && !words) {
+          words = document.createElement("span");
+          words.className = "visually-hidden live-mark";
+          words.textContent = " (" + stream.getAttribute("data-live") + ")";
+          stream.append(words);
+        } else if (!live && words) {
+          words.remove();
+        }
+      }
+      var recording = s.element.querySelector(".link-recording");
+      if (recording && now >= s.end && recording.previousElementSibling) {
+        recording.parentNode.prepend(recording);
+      }
+    });
   }
 
   function clear() {
@@ -68,8 +97,10 @@
   }
 
   function update() {
-    clear();
     var now = Date.now();
+    links(now);
+    if (!banner) return;
+    clear();
     // The event is on from an hour before its first session until its last one ends.
     if (now < first - HOUR || now >= last) return;
     var current = sessions.filter(function (s) { return s.start <= now && now < s.end; });
