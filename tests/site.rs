@@ -457,6 +457,11 @@ fn pages_with_times_give_the_script_what_it_needs_to_write_them_in_the_visitors_
         .attr("hidden")
         .is_some());
     assert_eq!(programme.select(".grid-switch[hidden]").len(), 1);
+    // A programme with no two rooms at once has no switch to show them side by side.
+    let (_dir, example) = example();
+    let one_room = example.page("fr/programme/index.html");
+    assert!(one_room.select(".grid-switch").is_empty());
+    assert_eq!(one_room.select(".zone-switch").len(), 1);
 }
 
 #[test]

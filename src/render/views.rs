@@ -225,6 +225,8 @@ pub(crate) struct DayView {
     date: String,
     title: Option<Localized>,
     zone: String,
+    /// Whether it has sessions at the same time in different locations.
+    rooms_at_once: bool,
     sessions: Vec<SessionView>,
 }
 
@@ -254,6 +256,7 @@ impl DayView {
             date: times.date.clone(),
             title: localizer.optional(&day.title),
             zone: times.zone.clone(),
+            rooms_at_once: day.has_rooms_at_once(),
             sessions,
         }
     }
