@@ -11,7 +11,8 @@
 //     other, a column per room in the text's direction (mirrored in Arabic), the page never
 //     scrolling sideways at 320 px (the grid does, in its frame), kept after a reload, and on
 //     A4 in print within the page's width;
-//   - the day bar on screen after scrolling to the last day, on a phone;
+//   - the day bar on screen after scrolling to the last day, on a phone, and while the event
+//     is on its "now" leading to the running session, shown below it;
 //   - screenshots of the Arabic and French programmes, list and grid, at 390 and 1280 px, in
 //     the artefacts folder.
 //
@@ -226,12 +227,33 @@ for (const url of [`${origin}/example/ar/programme/`, `${origin}/example/fr/prog
     if (!bar || bar.y < -0.5 || bar.y + bar.height > PHONE.height)
       fail(`${url}: the day bar is not on screen after scrolling ${scrolled}px: ${JSON.stringify(bar)}`);
     // Its link leads to a day whose heading shows below it.
-    await page.locator(".day-bar li:not(.day-now) a").last().click();
+    await page.locator(".day-bar li a").last().click();
     await page.waitForTimeout(100);
     const heading = await last.locator("h2").boundingBox();
     const under = await page.locator(".day-bar").boundingBox();
     if (!heading || heading.y < under.y + under.height - 1)
       fail(`${url}: the last day's heading is under the day bar after its link (${heading?.y} < ${under.y + under.height})`);
+    await page.context().close();
+  });
+}
+
+// While the event is on, the day bar's "now" leads to the running session: at 14:30 on the
+// first day in Casablanca, the first panel, shown below the bar.
+for (const lang of ["ar", "fr"]) {
+  const url = `${origin}/example/${lang}/programme/`;
+  await check(`the day bar's now on ${url}`, async () => {
+    const page = await newPage({ viewport: PHONE, timezoneId: "Africa/Casablanca" });
+    await page.clock.setFixedTime(new Date("2024-02-29T14:30:00+01:00"));
+    await open(page, url);
+    const now = page.locator(".day-bar .day-now a");
+    if ((await now.getAttribute("href")) !== "#panel-1") fail(`${url}: the day bar's now leads to ${await now.getAttribute("href")}`);
+    await now.click();
+    await page.waitForTimeout(100);
+    const bar = await page.locator(".day-bar").boundingBox();
+    const session = await page.locator("#panel-1").boundingBox();
+    if (!bar || bar.y < -0.5 || !session || session.y < bar.y + bar.height - 1 || session.y > PHONE.height / 2)
+      fail(`${url}: after the day bar's now, the panel is at ${session?.y}px, the bar at ${bar?.y}px`);
+    await page.screenshot({ path: path.join(artifactsDir, `programme-now-${lang}-390.png`) });
     await page.context().close();
   });
 }
