@@ -181,8 +181,9 @@
   function endless(sessions, most) {
     sessions.forEach(function (s, i) {
       if (!isNaN(s.end) && s.end > s.start) return;
-      var later = sessions.slice(i + 1).filter(function (o) { return o.start > s.start; })[0];
-      s.end = Math.min(s.start + most, later ? later.start : Infinity);
+      var j = i + 1;
+      while (j < sessions.length && sessions[j].start <= s.start) j++;
+      s.end = Math.min(s.start + most, j < sessions.length ? sessions[j].start : Infinity);
     });
   }
   function byStart(a, b) {
@@ -267,8 +268,18 @@
   function overlap(a, b) {
     return a.start < b.end && b.start < a.end;
   }
-  // The days with sessions at the same time in different rooms.
-  var days = Array.prototype.slice.call(main.querySelectorAll("section.day")).map(function (section) {
+  // The days with sessions at the same time in different rooms, as the build found them;
+  // read only when the grid is first shown, so that a long programme's load costs nothing.
+  var days = null;
+  function parallelDays() {
+    if (days) return days;
+    var sections = main.querySelectorAll("section.day.rooms-at-once");
+    days = Array.prototype.slice.call(sections).map(dayOf).filter(function (day) {
+      return day.parallel;
+    });
+    return days;
+  }
+  function dayOf(section) {
     var list = section.querySelector(".sessions");
     var items = Array.prototype.slice
       .call(list ? list.children : [])
@@ -280,13 +291,14 @@
       .filter(function (s) { return !isNaN(s.start); });
     var sorted = items.slice().sort(byStart);
     endless(sorted, HOUR);
+    // The build's "rooms at once", seen in the page's language.
     var parallel = sorted.some(function (a, i) {
       for (var j = i + 1; j < sorted.length && sorted[j].start < a.end; j++)
         if (a.room && sorted[j].room && a.room !== sorted[j].room) return true;
       return false;
     });
     return { section: section, list: list, items: items, sorted: sorted, parallel: parallel };
-  }).filter(function (day) { return day.parallel; });
+  }
 
   // A column per room, in the order the rooms first come in the day; a session whose room
   // is taken at its time (or that has none and meets another) gets a column of its own, so
@@ -362,7 +374,7 @@
   }
 
   function showGrid(on) {
-    days.forEach(function (day) {
+    parallelDays().forEach(function (day) {
       if (on) {
         var frame = grid(day);
         day.placed.forEach(function (p) {
@@ -385,7 +397,7 @@
     });
     if (mine) showTimes();
   }
-  if (gridSwitch && days.length) {
+  if (gridSwitch && main.querySelector("section.day.rooms-at-once")) {
     var gridOn = prefs.grid === true;
     gridSwitch.hidden = false;
     gridSwitch.setAttribute("aria-pressed", String(gridOn));
