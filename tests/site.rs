@@ -399,7 +399,7 @@ fn pages_load_nothing_from_elsewhere_and_ship_the_arabic_font_with_its_licence()
     assert!(site
         .text("assets/fonts/OFL.txt")
         .contains("SIL OPEN FONT LICENSE Version 1.1"));
-    assert!(site.has("assets/now-next.js"));
+    assert!(site.has("assets/programme.js"));
 }
 
 #[test]
@@ -416,6 +416,52 @@ fn programme_times_are_in_the_event_zone_and_labelled_with_it() {
             .unwrap(),
         "2024-02-29T09:00:00+01:00"
     );
+}
+
+#[test]
+fn pages_with_times_give_the_script_what_it_needs_to_write_them_in_the_visitors_zone() {
+    let (_dir, site) = multilingual();
+    for path in [
+        "ar/programme/index.html",
+        "ar/speakers/karim-haddad/index.html",
+        "ar/agenda/index.html",
+    ] {
+        let page = site.page(path);
+        // The event's zone and the language's locale, for Intl; the switch hidden until the
+        // script shows it, so that a page without script has none that does nothing.
+        let script = r#"script[src$="assets/programme.js"]"#;
+        assert_eq!(page.attr(script, "data-zone"), "Europe/Paris", "{path}");
+        assert_eq!(page.attr(script, "data-locale"), "ar", "{path}");
+        assert!(page.one(".zone-switch").value().attr("hidden").is_some());
+    }
+    // Each line that says the zone names its parts, for the script to rewrite.
+    let speaker = site.page("fr/speakers/karim-haddad/index.html");
+    assert_eq!(
+        speaker.text_of(".appearances .timezone-note .zone-name"),
+        "Europe/Paris"
+    );
+    let programme = site.page("fr/programme/index.html");
+    assert!(programme
+        .text_of("#day-2025-03-30 .timezone-note .zone-name")
+        .contains("UTC+2"));
+    // The day bar: each day, and a hidden link to the running session.
+    let bar: Vec<String> = programme
+        .select(".day-bar a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(bar, ["#day-2025-03-29", "#day-2025-03-30", "#"]);
+    assert!(programme
+        .one(".day-bar .day-now")
+        .value()
+        .attr("hidden")
+        .is_some());
+    assert_eq!(programme.select(".grid-switch[hidden]").len(), 1);
+    // A programme with no two rooms at once has no switch to show them side by side.
+    let (_dir, example) = example();
+    let one_room = example.page("fr/programme/index.html");
+    assert!(one_room.select(".grid-switch").is_empty());
+    assert_eq!(one_room.select(".zone-switch").len(), 1);
 }
 
 #[test]

@@ -12,8 +12,8 @@
 //   - no page scrolls sideways at 320 and 390 px;
 //   - the home page shows its essentials without scrolling on a phone;
 //   - no request leaves the site.
-// Then: now-next.js marks the right sessions at a given instant and changes nothing outside
-// the event; Arabic text is set in the theme's Noto Naskh Arabic; the programme prints one day
+// Then: programme.js marks the right sessions at a given instant, and leads the day bar to
+// the running one, and changes nothing outside the event; Arabic text is set in the theme's Noto Naskh Arabic; the programme prints one day
 // per A4 page. Screenshots of the ar and fr programmes (390 and 1280 px) and the print PDFs go
 // to the artefacts folder.
 //
@@ -51,7 +51,7 @@ const SCRIPT_BUDGET = 25_000;
 const OWN_BUDGET = /(^|\/)(search|sw|service-worker)[^/]*\.js$/;
 // Script work at load on the programme of the large synthetic event (2,000 sessions), in ms
 // of Chromium's ScriptDuration: on a busy 2-core machine about 50 ms outside the event and 120
-// during it (now-next.js reads every session's times, then marks the current and next ones);
+// during it (programme.js reads every session's times, then marks the current and next ones);
 // the budget fails a script that does much more, such as one that walks the programme once per
 // session.
 const LARGE_SCRIPT_BUDGET_MS = 200;
@@ -480,47 +480,49 @@ if (sites.includes("example")) {
     if (!weights.includes("400")) fail("/example/ar/programme/: the theme's Noto Naskh Arabic is not in use");
   });
 
-  // now-next.js at 09:45 on the first day in Casablanca (UTC+1), seen from a phone set to
-  // Tokyo's time: the opening is on, the coffee break is next.
-  await check("now-next.js during the event", async () => {
+  // programme.js at 09:45 on the first day in Casablanca (UTC+1), seen from a phone set to
+  // Tokyo's time: the opening is on, the coffee break is next, and the day bar leads to the
+  // opening.
+  await check("now and next during the event", async () => {
     const during = await newPage({ timezoneId: "Asia/Tokyo" });
     await during.clock.setFixedTime(new Date("2024-02-29T09:45:00+01:00"));
     await open(during, `${origin}/example/en/programme/`);
     const marks = await during.evaluate(() => ({
       now: [...document.querySelectorAll(".session.is-now")].map((s) => s.id),
       next: [...document.querySelectorAll(".session.is-next")].map((s) => s.id),
-      banner: !document.querySelector(".now-next").hidden,
+      bar: document.querySelector(".day-bar .day-now:not([hidden]) a")?.getAttribute("href"),
     }));
-    const expected = { now: ["opening"], next: ["coffee-break-1"], banner: true };
+    const expected = { now: ["opening"], next: ["coffee-break-1"], bar: "#opening" };
     if (JSON.stringify(marks) !== JSON.stringify(expected))
-      fail(`now-next.js at 09:45 on day 1 marks ${JSON.stringify(marks)}`);
+      fail(`programme.js at 09:45 on day 1 marks ${JSON.stringify(marks)}`);
     await axe(during, "/example/en/programme/ with now and next marked");
     await during.screenshot({ path: path.join(artifactsDir, "programme-en-now-next.png") });
     await during.context().close();
   });
 
   // Outside the event the script leaves the page exactly as it is without JavaScript.
-  await check("now-next.js outside the event", async () => {
+  await check("now and next outside the event", async () => {
     const dom = async (options) => {
       const p = await newPage(options);
       if (options.javaScriptEnabled !== false)
         await p.clock.setFixedTime(new Date("2030-01-01T12:00:00Z"));
       await open(p, `${origin}/example/fr/programme/`);
-      // The stars (agenda.js) show whenever script runs: not now-next.js's doing.
+      // The stars (agenda.js) and the switches of the times (programme.js) show whenever
+      // script runs: they are not the marks of the event being on.
       const html = await p.evaluate(() => {
-        document.querySelectorAll("button.star").forEach((star) => star.remove());
+        document.querySelectorAll("button.star, .time-controls").forEach((e) => e.remove());
         return document.documentElement.outerHTML;
       });
       await p.context().close();
       return html;
     };
     if ((await dom({})) !== (await dom({ javaScriptEnabled: false })))
-      fail("now-next.js changes the programme outside the event");
+      fail("programme.js changes the programme outside the event");
   });
 }
 
 // The programme of the 2,000-session event: the script work of its load, during the event
-// (now-next.js marks sessions) and outside it, as Chromium counts it (ScriptDuration).
+// (programme.js marks sessions) and outside it, as Chromium counts it (ScriptDuration).
 if (largeSiteDir) {
   for (const [when, instant] of [
     ["during the event", "2030-03-02T10:40:00+01:00"],

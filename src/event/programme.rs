@@ -35,6 +35,43 @@ pub(crate) struct Day {
     pub sessions: Vec<Session>,
 }
 
+impl Day {
+    /// Whether sessions in different locations are on at the same time: a day a theme can
+    /// show with its rooms side by side. A session without an end lasts until the next one
+    /// starts, an hour at most, as the default theme's grid draws it.
+    pub(crate) fn has_rooms_at_once(&self) -> bool {
+        fn room(session: &Session) -> Option<&str> {
+            session.location.as_ref().map(|t| t.get("", "").text)
+        }
+        let end = |i: usize| {
+            let session = &self.sessions[i];
+            session
+                .end
+                .filter(|&end| end > session.start)
+                .unwrap_or_else(|| {
+                    let (hour, wrapped) = session
+                        .start
+                        .overflowing_add_signed(chrono::Duration::hours(1));
+                    // Not past midnight: the day's last minute.
+                    let last = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(session.start);
+                    let hour = if wrapped == 0 { hour } else { last };
+                    self.sessions[i + 1..]
+                        .iter()
+                        .map(|o| o.start)
+                        .find(|&start| start > session.start)
+                        .map_or(hour, |next| next.min(hour))
+                })
+        };
+        (0..self.sessions.len()).any(|i| {
+            let a = &self.sessions[i];
+            let a_end = end(i);
+            (i + 1..self.sessions.len())
+                .take_while(|&j| self.sessions[j].start < a_end)
+                .any(|j| matches!((room(a), room(&self.sessions[j])), (Some(x), Some(y)) if x != y))
+        })
+    }
+}
+
 /// What kind of item of the programme a session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {

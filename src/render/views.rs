@@ -23,6 +23,8 @@ pub(crate) struct LanguageInfo {
     code: String,
     name: String,
     dir: &'static str,
+    /// Its locale, for a script that formats dates and times as the build does (`Intl`).
+    locale: String,
 }
 
 impl LanguageInfo {
@@ -31,6 +33,7 @@ impl LanguageInfo {
             code: language.code.clone(),
             name: language.name.clone(),
             dir: language.direction.as_str(),
+            locale: language.locale.to_string(),
         }
     }
 }
@@ -43,6 +46,8 @@ pub(crate) struct EventView {
     description: Option<String>,
     venue: Option<Localized>,
     dates: String,
+    /// The time zone of the programme's times (IANA: `Africa/Casablanca`).
+    timezone: String,
     organisers: Vec<OrganiserView>,
     interpretation: Vec<LanguageInfo>,
 }
@@ -73,6 +78,7 @@ impl EventView {
                 .and_then(|d| localizer.markdown(d)),
             venue: localizer.optional(&event.venue),
             dates: formats.range(event.start_date, event.end_date),
+            timezone: event.timezone.name().to_string(),
             organisers: event
                 .organisers
                 .iter()
@@ -93,6 +99,7 @@ impl EventView {
                         code: code.clone(),
                         name: code.clone(),
                         dir: "auto",
+                        locale: code.clone(),
                     },
                 })
                 .collect(),
@@ -218,6 +225,8 @@ pub(crate) struct DayView {
     date: String,
     title: Option<Localized>,
     zone: String,
+    /// Whether it has sessions at the same time in different locations.
+    rooms_at_once: bool,
     sessions: Vec<SessionView>,
 }
 
@@ -247,6 +256,7 @@ impl DayView {
             date: times.date.clone(),
             title: localizer.optional(&day.title),
             zone: times.zone.clone(),
+            rooms_at_once: day.has_rooms_at_once(),
             sessions,
         }
     }

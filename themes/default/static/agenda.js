@@ -127,8 +127,9 @@
       var heading = el("h2");
       if (day.title) heading.append(written("span", day.title, "day-title"), " ");
       heading.append(el("span", "day-date", day.label));
-      var zone = el("p", "timezone-note", text("local_time") + ": ");
-      zone.append(el("bdi", "", day.zone));
+      // As the programme's (macros.html's timezone_note), for programme.js to rewrite.
+      var zone = el("p", "timezone-note");
+      zone.append(el("span", "zone-label", text("local_time")), ": ", el("bdi", "zone-name", day.zone));
       var box = el("div", "sessions");
       sessions.forEach(function (s) { box.append(session(s)); });
       section.append(heading, zone, box);
@@ -157,6 +158,8 @@
     var share = part(".agenda-share");
     share.href = location.pathname + "?s=" + chosen.map(function (s) { return s.id; }).join(",");
     showStars();
+    // Its times are written in the event's zone: programme.js writes them in the visitor's.
+    document.dispatchEvent(new Event("majlis:sessions"));
   }
 
   function session(s) {
