@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::server::{
     assert_traversal_refused, request, version_of, Server, PATIENCE, VISIBLE_WITHIN,
 };
-use common::{majlis, Published, Site};
+use common::{linked_asset, majlis, Published, Site};
 
 fn assert_quick(what: &str, took: Duration) {
     assert!(
@@ -422,10 +422,11 @@ fn content_types_say_their_charset_and_a_missing_page_is_the_sites_404() {
     let site = Site::copy_of("minimal");
     let server = Server::start(&site.root());
     let files = server.get("/__majlis/files").text();
+    let style = format!("/{}", linked_asset(&server.get("/en/").text(), "style.css"));
     let mut expected = vec![
         ("/sitemap.xml", "application/xml"),
         ("/robots.txt", "text/plain; charset=utf-8"),
-        ("/assets/style.css", "text/css; charset=utf-8"),
+        (style.as_str(), "text/css; charset=utf-8"),
         ("/404.html", "text/html; charset=utf-8"),
     ];
     if files.lines().any(|f| f == "en/calendar.ics") {

@@ -80,7 +80,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Rule>, BadLine> {
 }
 
 /// The rules the build publishes for the site, `hashed` being the published paths of the
-/// assets named by their content (none yet: issue 23 names them so).
+/// assets named by their content.
 pub(crate) fn generated(config: &Config, event: &Event, hashed: &[String]) -> Vec<Rule> {
     let rule = |path: String, headers: &[(&str, &str)]| Rule {
         path: format!("/{path}"),

@@ -10,6 +10,7 @@
 //! [`schedule_parts`]), [`structured`] and [`sitemap`] make the other formats; [`publish`] is where it all goes.
 
 mod agenda;
+mod assets;
 mod bidi;
 mod calendar;
 mod context;
@@ -131,7 +132,7 @@ pub(crate) fn render(
             render_feeds(config, event, theme, &views, feeds, &published)
         },
     );
-    publish_headers(root, config, event, &published);
+    publish_headers(root, config, event, theme, &published);
     // Last, so that a file in the place of one the build publishes is found.
     publish_statics(root, event, &published);
     published.finish()
@@ -282,8 +283,8 @@ fn render_feeds(
             Err(e) => published.fail(order, e),
         }
     }
-    for (path, bytes) in &theme.statics {
-        published.put(order, routes::asset(path), bytes.clone());
+    for asset in theme.assets.values() {
+        published.put(order, asset.path.clone(), asset.bytes.clone());
     }
 }
 
@@ -349,10 +350,21 @@ fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
 }
 
 /// `_headers`: the generated rules, after the site's own `content/static/_headers`.
-fn publish_headers(root: &Path, config: &Config, event: &Event, published: &Published) {
+fn publish_headers(
+    root: &Path,
+    config: &Config,
+    event: &Event,
+    theme: &Theme,
+    published: &Published,
+) {
     let order = usize::MAX - 1;
-    // Issue 23 names assets by their content; until then none is.
-    let generated = headers::generated(config, event, &[]);
+    let hashed: Vec<String> = theme
+        .assets
+        .values()
+        .filter(|asset| asset.hashed)
+        .map(|asset| asset.path.clone())
+        .collect();
+    let generated = headers::generated(config, event, &hashed);
     let file = Path::new("content/static").join(routes::HEADERS);
     let text = if event
         .statics

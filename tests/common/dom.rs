@@ -256,7 +256,7 @@ fn is_block(node: NodeRef) -> bool {
 
 /// Every way the page `html` could run script that the theme did not put there: an `on…`
 /// attribute, a URL with a script-capable scheme (as a browser finds it), a script that is
-/// not the theme's (its JSON-LD, `assets/now-next.js`, `assets/agenda.js`), an element that loads or submits
+/// not the theme's (its JSON-LD, `assets/now-next.HASH.js`, `assets/agenda.HASH.js`), an element that loads or submits
 /// something else.
 pub fn script_capable(html: &str) -> Vec<String> {
     let document = Html::parse_document(html);
@@ -279,7 +279,15 @@ pub fn script_capable(html: &str) -> Vec<String> {
         }
         let theme_script = element.attr("type") == Some("application/ld+json")
             || element.attr("src").is_some_and(|src| {
-                src.ends_with("assets/now-next.js") || src.ends_with("assets/agenda.js")
+                let file = src.rsplit('/').next().unwrap_or_default();
+                let theme_file = |name: &str| {
+                    file.strip_prefix(name)
+                        .and_then(|rest| rest.strip_suffix(".js"))
+                        .is_some_and(|hash| {
+                            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                        })
+                };
+                src.contains("assets/") && (theme_file("now-next.") || theme_file("agenda."))
             });
         let elsewhere = [
             "iframe", "object", "embed", "base", "form", "frame", "frameset",
