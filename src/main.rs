@@ -120,6 +120,7 @@ fn main() -> ExitCode {
                 base_url,
                 timestamp,
                 verbose: cli.verbose,
+                preview: false,
             };
             build(&cli.root, output, force, &options)
         }
@@ -128,6 +129,7 @@ fn main() -> ExitCode {
                 base_url,
                 timestamp,
                 verbose: cli.verbose,
+                preview: false,
             };
             check(&cli.root, strict, &options)
         }

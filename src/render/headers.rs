@@ -102,7 +102,13 @@ pub(crate) fn generated(config: &Config, event: &Event, hashed: &[String]) -> Ve
     for language in &config.languages {
         rules.push(rule(format!("{}/*", language.code), &short));
     }
-    for page in ["", routes::CHOOSER, routes::NOT_FOUND, routes::SITEMAP] {
+    for page in [
+        "",
+        routes::CHOOSER,
+        routes::NOT_FOUND,
+        routes::SITEMAP,
+        routes::SERVICE_WORKER,
+    ] {
         rules.push(rule(page.to_string(), &short));
     }
     for export in [

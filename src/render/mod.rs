@@ -20,6 +20,7 @@ mod headers;
 mod localize;
 pub(crate) mod markdown;
 mod minify;
+mod offline;
 mod one_tap;
 mod pages;
 mod plain;
@@ -90,8 +91,8 @@ impl Memos {
 
 /// Renders every published file of the site into `store`. `timestamp` dates the calendar
 /// feeds and the schedule exports, `revisions` says how often each session changed; `memos`
-/// hold what earlier builds rendered. Every error is reported, and the caller keeps nothing
-/// of a render that has one.
+/// hold what earlier builds rendered. A site `preview`ed (by `serve`) has no service worker.
+/// Every error is reported, and the caller keeps nothing of a render that has one.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render(
     root: &Path,
@@ -101,9 +102,12 @@ pub(crate) fn render(
     timestamp: DateTime<Utc>,
     revisions: &Revisions,
     memos: &Memos,
+    preview: bool,
     store: &dyn Store,
 ) -> Result<(), Errors> {
     let programme = programme_key(config, event, theme);
+    // The day the programme is as of, in the event's zone, which a page given offline says.
+    let as_of = (!preview).then(|| timestamp.with_timezone(&event.timezone).date_naive());
     let views = config
         .languages
         .par_iter()
@@ -116,6 +120,7 @@ pub(crate) fn render(
                 programme,
                 &memos.markdown,
                 &memos.sessions,
+                as_of,
             )
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -132,6 +137,8 @@ pub(crate) fn render(
             render_feeds(config, event, theme, &views, feeds, &published)
         },
     );
+    let worker = (!preview).then(|| site_key(programme, event, theme, timestamp));
+    offline::publish(event, theme, &views, worker, &published);
     publish_headers(root, config, event, theme, &published);
     // Last, so that a file in the place of one the build publishes is found.
     publish_statics(root, event, &published);
@@ -346,6 +353,20 @@ fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
             appearances,
         ));
     }
+    digest.finish()
+}
+
+/// A hash of everything the build is made from, which names the service worker's cache: the
+/// programme (and configuration), the theme (templates and assets' names), the speakers'
+/// biographies and the pages, and the date the pages say the programme is as of.
+fn site_key(programme: Key, event: &Event, theme: &Theme, timestamp: DateTime<Utc>) -> Key {
+    let mut digest = Digest::new("site");
+    digest
+        .part(&programme.to_le_bytes())
+        .part(&theme.id.to_le_bytes())
+        .hash(&event.speakers)
+        .hash(&event.pages)
+        .part(timestamp.to_rfc3339().as_bytes());
     digest.finish()
 }
 
