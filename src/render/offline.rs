@@ -7,7 +7,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{ManifestValues, ManifestIcon, WorkerLanguage, WorkerValues};
+use super::context::{ManifestIcon, ManifestValues, WorkerLanguage, WorkerValues};
 use super::pages::LanguageViews;
 use super::publish::Published;
 use super::routes::{self, PageRef};

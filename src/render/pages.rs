@@ -120,10 +120,16 @@ impl<'a> LanguageViews<'a> {
             .collect();
         let event_view = EventView::new(config, event, &localizer, &formats);
         let offline_notice = as_of.map(|date| {
-            let mut notice = strings.get_or("offline_notice", "Offline — the programme as of {date}", &localizer);
+            let mut notice = strings.get_or(
+                "offline_notice",
+                "Offline — the programme as of {date}",
+                &localizer,
+            );
             let date = formats.date(date);
             notice.text = notice.text.replace("{date}", &date);
-            notice.html = notice.html.replace("{date}", &super::markdown::escape(&date));
+            notice.html = notice
+                .html
+                .replace("{date}", &super::markdown::escape(&date));
             notice
         });
         let times = event

@@ -256,7 +256,8 @@ fn is_block(node: NodeRef) -> bool {
 
 /// Every way the page `html` could run script that the theme did not put there: an `on…`
 /// attribute, a URL with a script-capable scheme (as a browser finds it), a script that is
-/// not the theme's (its JSON-LD, `assets/now-next.HASH.js`, `assets/agenda.HASH.js`), an element that loads or submits
+/// not the theme's (its JSON-LD, `assets/now-next.HASH.js`, `assets/agenda.HASH.js`,
+/// `assets/offline.HASH.js`), an element that loads or submits
 /// something else.
 pub fn script_capable(html: &str) -> Vec<String> {
     let document = Html::parse_document(html);
@@ -287,7 +288,10 @@ pub fn script_capable(html: &str) -> Vec<String> {
                             hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
                         })
                 };
-                src.contains("assets/") && (theme_file("now-next.") || theme_file("agenda."))
+                src.contains("assets/")
+                    && ["now-next.", "agenda.", "offline."]
+                        .into_iter()
+                        .any(theme_file)
             });
         let elsewhere = [
             "iframe", "object", "embed", "base", "form", "frame", "frameset",
