@@ -145,6 +145,7 @@ fn main() -> ExitCode {
                 base_url,
                 timestamp,
                 verbose: cli.verbose,
+                preview: false,
             };
             build(&cli.root, output, force, &options)
         }
@@ -158,6 +159,7 @@ fn main() -> ExitCode {
                 base_url,
                 timestamp,
                 verbose: cli.verbose,
+                preview: false,
             };
             if translations {
                 report_translations(&cli.root, strict, format, &options)

@@ -40,6 +40,9 @@ pub struct Options {
     pub timestamp: Option<DateTime<Utc>>,
     /// Print how long each stage of the build took, on standard error (`--verbose`).
     pub verbose: bool,
+    /// The site is previewed by `majlis serve`, not published: no service worker, which
+    /// would keep pages an editor is changing.
+    pub preview: bool,
 }
 
 /// What a build written to disk did.
@@ -246,7 +249,15 @@ fn render_into(
     stages.done("read the sessions' history");
     let revisions = &derived.revisions;
     render::render(
-        root, config, event, &theme, timestamp, revisions, memos, store,
+        root,
+        config,
+        event,
+        &theme,
+        timestamp,
+        revisions,
+        memos,
+        options.preview,
+        store,
     )?;
     stages.done("rendered the site");
     Ok((derived.note.into_iter().collect(), interface))

@@ -85,6 +85,7 @@ fn feeds_are_calendars_open_to_apps_and_every_path_has_one_cache_rule() {
     let files = published.files();
     let served = served(&published.text("_headers"), &files);
     let mut feeds = 0;
+    let mut hashed_assets = 0;
     for (path, got) in &served {
         if path.ends_with(".ics") {
             feeds += 1;
@@ -101,14 +102,29 @@ fn feeds_are_calendars_open_to_apps_and_every_path_has_one_cache_rule() {
         if path.starts_with("/schedule.") {
             assert_eq!(one(got, "access-control-allow-origin", path), "*");
         }
-        // Assets are not named by their content yet: nothing caches them for long.
-        assert!(
-            !got.get("cache-control")
-                .is_some_and(|v| v.iter().any(|v| v.contains("immutable"))),
-            "{path}"
-        );
+        // What is named by its content is kept for good, and nothing else is.
+        let file = path.rsplit('/').next().unwrap_or_default();
+        let hashed = path.starts_with("/assets/")
+            && file.split('.').rev().nth(1).is_some_and(|hash| {
+                hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+        if hashed {
+            hashed_assets += 1;
+            assert_eq!(
+                one(got, "cache-control", path),
+                "public, max-age=31536000, immutable"
+            );
+        } else {
+            assert!(
+                !got.get("cache-control")
+                    .is_some_and(|v| v.iter().any(|v| v.contains("immutable"))),
+                "{path}"
+            );
+        }
     }
     assert!(feeds > 20, "{feeds}");
+    // The stylesheets, scripts, fonts and icons of the theme.
+    assert!(hashed_assets >= 6, "{hashed_assets}");
     assert!(served.contains_key("/en/programme/"));
 }
 

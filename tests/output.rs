@@ -519,7 +519,7 @@ fn published_files_get_the_modes_the_umask_gives_new_files_whatever_their_source
         ("content/static/run.sh", 0o4755),
         ("content/static/private.txt", 0o600),
         ("content/static/docs/guide.txt", 0o666),
-        ("themes/default/static/extra.css", 0o600),
+        ("themes/default/static/extra.txt", 0o600),
     ];
     for (file, mode) in sources {
         site.write(file, "x");
@@ -551,7 +551,7 @@ fn published_files_get_the_modes_the_umask_gives_new_files_whatever_their_source
         "run.sh",
         "private.txt",
         "docs/guide.txt",
-        "assets/extra.css",
+        "assets/extra.txt",
         "en/index.html",
     ];
     build_with_umask("027");

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::server::{assert_traversal_refused, request, Server};
-use common::{majlis, Published, Site};
+use common::{linked_asset, majlis, Published, Site};
 
 /// The multilingual fixture is built for `https://events.example.test/forum-2025/`.
 const MOUNT: &str = "/forum-2025";
@@ -32,11 +32,15 @@ fn the_output_folder_is_served_as_it_is_at_the_path_of_the_sites_address() {
         let bytes = std::fs::read(published.dir.join(file)).unwrap();
         assert!(served.body == bytes, "{file} is not served as it is");
     }
+    let style = format!(
+        "/{}",
+        linked_asset(&published.text("fr/index.html"), "style.css")
+    );
     for (path, content_type) in [
         ("/fr/", "text/html; charset=utf-8"),
         ("/fr/calendar.ics", "text/calendar; charset=utf-8"),
         ("/sitemap.xml", "application/xml"),
-        ("/assets/style.css", "text/css; charset=utf-8"),
+        (style.as_str(), "text/css; charset=utf-8"),
     ] {
         let served = server.get(&format!("{MOUNT}{path}"));
         assert_eq!(served.status, 200, "{path}");

@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::server::{at_once, exchange, Server, PATIENCE};
-use common::Site;
+use common::{linked_asset, Site};
 
 /// A request for `path` with a Host naming the server and `extra` header lines.
 fn get_with(server: &Server, path: &str, extra: &str) -> String {
@@ -132,12 +132,8 @@ fn a_client_sending_a_byte_a_second_delays_no_one_else_and_is_let_go() {
 fn a_thousand_requests_at_once_are_all_answered() {
     let site = Site::copy_of("minimal");
     let server = Server::start(&site.root());
-    let paths = [
-        "/en/",
-        "/en/programme/",
-        "/assets/style.css",
-        "/sitemap.xml",
-    ];
+    let style = format!("/{}", linked_asset(&server.get("/en/").text(), "style.css"));
+    let paths = ["/en/", "/en/programme/", style.as_str(), "/sitemap.xml"];
     let started = Instant::now();
     for (path, answer) in at_once(&server, &paths, 1000) {
         assert_eq!(answer.status, 200, "{path}");

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::server::{at_once, Server};
-use common::Site;
+use common::{linked_asset, Site};
 
 /// Bursts, and connections in each.
 const BURSTS: usize = 4;
@@ -29,12 +29,8 @@ fn resident_kib(pid: u32) -> u64 {
 
 /// A burst: a thousand connections open at once, every answer read.
 fn burst(server: &Server) {
-    let paths = [
-        "/en/",
-        "/fr/programme/",
-        "/en/speakers/",
-        "/assets/style.css",
-    ];
+    let style = format!("/{}", linked_asset(&server.get("/en/").text(), "style.css"));
+    let paths = ["/en/", "/fr/programme/", "/en/speakers/", style.as_str()];
     for (path, answer) in at_once(server, &paths, CONNECTIONS) {
         assert_eq!(answer.status, 200, "{path}");
     }

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{build_into_temp, example_root, fixture_root, majlis, Published, Site};
+use common::{build_into_temp, example_root, fixture_root, linked_asset, majlis, Published, Site};
 
 const EXAMPLE_LANGUAGES: [&str; 3] = ["en", "fr", "ar"];
 const FIXTURE_LANGUAGES: [&str; 4] = ["fr", "en", "ar", "tr"];
@@ -385,21 +385,27 @@ fn pages_load_nothing_from_elsewhere_and_ship_the_arabic_font_with_its_licence()
             }
         }
     }
-    let css = site.text("assets/style.css");
-    for file in [
-        "fonts/noto-naskh-arabic-arabic-400-normal.woff2",
-        "fonts/noto-naskh-arabic-arabic-700-normal.woff2",
+    let style = linked_asset(&site.text("index.html"), "style.css");
+    let css = site.text(&style);
+    for font in [
+        "noto-naskh-arabic-arabic-400-normal",
+        "noto-naskh-arabic-arabic-700-normal",
     ] {
-        assert!(css.contains(file), "style.css does not use {file}");
+        // The stylesheet names the font by its published name, which carries its hash.
+        let file = linked_asset(
+            &css.replace("url(\"fonts/", "url(\"assets/fonts/"),
+            &format!("fonts/{font}.woff2"),
+        );
         assert!(
-            site.has(&format!("assets/{file}")),
-            "{file} is not published"
+            site.has(&file),
+            "{file}, which style.css uses, is not published"
         );
     }
     assert!(site
         .text("assets/fonts/OFL.txt")
         .contains("SIL OPEN FONT LICENSE Version 1.1"));
-    assert!(site.has("assets/programme.js"));
+    let programme = site.text("en/programme/index.html");
+    assert!(site.has(&linked_asset(&programme, "programme.js")));
 }
 
 #[test]

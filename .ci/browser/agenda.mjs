@@ -88,7 +88,12 @@ const browser = await chromium.launch({
 
 /** A fresh profile whose every request must go to the local server. */
 async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  // No service worker (offline.mjs checks it): the route below would not see what it answers.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    serviceWorkers: "block",
+    ...options,
+  });
   context.setDefaultTimeout(30_000);
   await context.route("**/*", (route) => {
     const url = route.request().url();

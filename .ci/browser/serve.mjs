@@ -18,6 +18,8 @@ const TYPES = {
   ".xml": "application/xml",
   ".ics": "text/calendar; charset=utf-8",
   ".txt": "text/plain; charset=utf-8",
+  ".png": "image/png",
+  ".webmanifest": "application/manifest+json",
 };
 
 /**
@@ -39,7 +41,7 @@ export async function serve(root, mounts = {}) {
       let body = await readFile(file);
       const type = TYPES[path.extname(file)] ?? "application/octet-stream";
       const headers = { "content-type": type };
-      const text = /^text\/|^application\/(json|xml)|^image\/svg/.test(type);
+      const text = /^text\/|^application\/(json|xml|manifest\+json)|^image\/svg/.test(type);
       if (text && /\bgzip\b/.test(request.headers["accept-encoding"] ?? "")) {
         body = gzipSync(body);
         headers["content-encoding"] = "gzip";

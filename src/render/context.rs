@@ -35,6 +35,21 @@ pub(crate) struct LanguageValues<'a> {
     pub(crate) links: Links,
     /// The event's description as plain text, for `<meta name="description">`.
     pub(crate) description: Option<String>,
+    /// The language's web app manifest, from the site's root: `fr/manifest.webmanifest`.
+    pub(crate) manifest: String,
+    /// The service worker and its notice, on the published site only (not in `serve`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) offline: Option<Offline>,
+}
+
+/// What a page needs of the service worker (issue 23).
+#[derive(Serialize)]
+pub(crate) struct Offline {
+    /// The worker's script, from the site's root: `service-worker.js`.
+    pub(crate) worker: &'static str,
+    /// "Offline — the programme as of 1 March 2024": shown when the worker gives the page
+    /// from its cache.
+    pub(crate) notice: Localized,
 }
 
 /// The calendar feeds and the exports of a language.
@@ -193,6 +208,48 @@ pub(crate) struct Translation {
     pub(crate) lang: String,
     /// The page's absolute URL.
     pub(crate) url: String,
+}
+
+/// What `manifest.webmanifest` sees besides its language's values.
+#[derive(Serialize)]
+pub(crate) struct ManifestValues {
+    /// The way from the manifest back to the site's root (`../`).
+    pub(crate) root: String,
+    /// The theme's icons, smallest first.
+    pub(crate) icons: Vec<ManifestIcon>,
+}
+
+/// An icon of the installed site.
+#[derive(Serialize, Clone)]
+pub(crate) struct ManifestIcon {
+    /// Its path from the site's root.
+    pub(crate) src: String,
+    /// `192x192`.
+    pub(crate) sizes: String,
+    /// Its media type.
+    #[serde(rename = "type")]
+    pub(crate) kind: &'static str,
+}
+
+/// What `service-worker.js` sees (nothing else).
+#[derive(Serialize)]
+pub(crate) struct WorkerValues {
+    /// A hash of what the build is made from, which names the worker's cache.
+    pub(crate) version: String,
+    /// The assets named by their content, from the site's root.
+    pub(crate) assets: Vec<String>,
+    /// What the worker keeps ahead of each language once one of its pages is visited.
+    pub(crate) languages: Vec<WorkerLanguage>,
+}
+
+/// A language's pages the worker keeps ahead.
+#[derive(Serialize)]
+pub(crate) struct WorkerLanguage {
+    /// Its code, the first segment of its paths.
+    pub(crate) code: String,
+    /// Its home, programme, speakers, agenda (and the agenda's data), pages and manifest,
+    /// from the site's root.
+    pub(crate) pages: Vec<String>,
 }
 
 /// What `robots.txt` sees.

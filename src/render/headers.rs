@@ -80,7 +80,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Rule>, BadLine> {
 }
 
 /// The rules the build publishes for the site, `hashed` being the published paths of the
-/// assets named by their content (none yet: issue 23 names them so).
+/// assets named by their content.
 pub(crate) fn generated(config: &Config, event: &Event, hashed: &[String]) -> Vec<Rule> {
     let rule = |path: String, headers: &[(&str, &str)]| Rule {
         path: format!("/{path}"),
@@ -102,7 +102,13 @@ pub(crate) fn generated(config: &Config, event: &Event, hashed: &[String]) -> Ve
     for language in &config.languages {
         rules.push(rule(format!("{}/*", language.code), &short));
     }
-    for page in ["", routes::CHOOSER, routes::NOT_FOUND, routes::SITEMAP] {
+    for page in [
+        "",
+        routes::CHOOSER,
+        routes::NOT_FOUND,
+        routes::SITEMAP,
+        routes::SERVICE_WORKER,
+    ] {
         rules.push(rule(page.to_string(), &short));
     }
     for export in [

@@ -10,6 +10,7 @@
 //! [`schedule_parts`]), [`structured`] and [`sitemap`] make the other formats; [`publish`] is where it all goes.
 
 mod agenda;
+mod assets;
 mod bidi;
 mod calendar;
 mod context;
@@ -19,6 +20,7 @@ mod headers;
 mod localize;
 pub(crate) mod markdown;
 mod minify;
+mod offline;
 mod one_tap;
 mod pages;
 mod plain;
@@ -93,8 +95,8 @@ impl Memos {
 
 /// Renders every published file of the site into `store`. `timestamp` dates the calendar
 /// feeds and the schedule exports, `revisions` says how often each session changed; `memos`
-/// hold what earlier builds rendered. Every error is reported, and the caller keeps nothing
-/// of a render that has one.
+/// hold what earlier builds rendered. A site `preview`ed (by `serve`) has no service worker.
+/// Every error is reported, and the caller keeps nothing of a render that has one.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render(
     root: &Path,
@@ -104,9 +106,12 @@ pub(crate) fn render(
     timestamp: DateTime<Utc>,
     revisions: &Revisions,
     memos: &Memos,
+    preview: bool,
     store: &dyn Store,
 ) -> Result<(), Errors> {
     let programme = programme_key(config, event, theme);
+    // The day the programme is as of, in the event's zone, which a page given offline says.
+    let as_of = (!preview).then(|| timestamp.with_timezone(&event.timezone).date_naive());
     let views = config
         .languages
         .par_iter()
@@ -119,6 +124,7 @@ pub(crate) fn render(
                 programme,
                 &memos.markdown,
                 &memos.sessions,
+                as_of,
             )
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -135,7 +141,9 @@ pub(crate) fn render(
             render_feeds(config, event, theme, &views, feeds, &published)
         },
     );
-    publish_headers(root, config, event, &published);
+    let worker = (!preview).then(|| site_key(programme, event, theme, timestamp));
+    offline::publish(event, theme, &views, worker, &published);
+    publish_headers(root, config, event, theme, &published);
     // Last, so that a file in the place of one the build publishes is found.
     publish_statics(root, event, &published);
     published.finish()
@@ -286,8 +294,8 @@ fn render_feeds(
             Err(e) => published.fail(order, e),
         }
     }
-    for (path, bytes) in &theme.statics {
-        published.put(order, routes::asset(path), bytes.clone());
+    for asset in theme.assets.values() {
+        published.put(order, asset.path.clone(), asset.bytes.clone());
     }
 }
 
@@ -353,11 +361,36 @@ fn programme_key(config: &Config, event: &Event, theme: &Theme) -> Key {
     digest.finish()
 }
 
+/// A hash of everything the build is made from, which names the service worker's cache: the
+/// programme (and configuration), the theme (templates and assets' names), the speakers'
+/// biographies and the pages, and the date the pages say the programme is as of.
+fn site_key(programme: Key, event: &Event, theme: &Theme, timestamp: DateTime<Utc>) -> Key {
+    let mut digest = Digest::new("site");
+    digest
+        .part(&programme.to_le_bytes())
+        .part(&theme.id.to_le_bytes())
+        .hash(&event.speakers)
+        .hash(&event.pages)
+        .part(timestamp.to_rfc3339().as_bytes());
+    digest.finish()
+}
+
 /// `_headers`: the generated rules, after the site's own `content/static/_headers`.
-fn publish_headers(root: &Path, config: &Config, event: &Event, published: &Published) {
+fn publish_headers(
+    root: &Path,
+    config: &Config,
+    event: &Event,
+    theme: &Theme,
+    published: &Published,
+) {
     let order = usize::MAX - 1;
-    // Issue 23 names assets by their content; until then none is.
-    let generated = headers::generated(config, event, &[]);
+    let hashed: Vec<String> = theme
+        .assets
+        .values()
+        .filter(|asset| asset.hashed)
+        .map(|asset| asset.path.clone())
+        .collect();
+    let generated = headers::generated(config, event, &hashed);
     let file = Path::new("content/static").join(routes::HEADERS);
     let text = if event
         .statics

@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
@@ -13,7 +15,7 @@ use super::agenda;
 use super::calendar::SessionEvents;
 use super::context::{
     AgendaValues, ChooserValues, Feeds, FreePageValues, LanguageValues, Links, NotFoundPage,
-    Nothing, Overview, Page, Place, PrintedLinks, Scope, SpeakerValues, SpeakersValues,
+    Nothing, Offline, Overview, Page, Place, PrintedLinks, Scope, SpeakerValues, SpeakersValues,
 };
 use super::dates::{DateFormats, DayTimes};
 use super::grammar::Grammar;
@@ -58,6 +60,8 @@ pub(crate) struct LanguageViews<'a> {
     base: Context,
     /// A hash of `base`.
     base_key: Key,
+    /// The service worker's notice, when the site is published with one.
+    offline_notice: Option<Localized>,
 }
 
 /// A page ready to be rendered: its file, template and values, and the key of what it is
@@ -73,7 +77,9 @@ struct Assembled {
 
 impl<'a> LanguageViews<'a> {
     /// Prepares the views of one language; Markdown already rendered comes from `markdown`,
-    /// the sessions' JSON-LD from `sessions`.
+    /// the sessions' JSON-LD from `sessions`. `as_of` is the build's date, when the site is
+    /// published with its service worker, for the notice of a page given offline.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         config: &'a Config,
         event: &'a Event,
@@ -82,6 +88,7 @@ impl<'a> LanguageViews<'a> {
         programme_key: Key,
         markdown: &'a Memo<Arc<str>>,
         sessions: &Memo<Arc<Sessions>>,
+        as_of: Option<NaiveDate>,
     ) -> Result<LanguageViews<'a>, Error> {
         let localizer = Localizer::new(config, language, markdown);
         let grammar = Grammar::new(&language.locale).map_err(|e| {
@@ -113,6 +120,19 @@ impl<'a> LanguageViews<'a> {
             .filter_map(|o| PersonView::organiser(o, &localizer))
             .collect();
         let event_view = EventView::new(config, event, &localizer, &formats);
+        let offline_notice = as_of.map(|date| {
+            let mut notice = strings.get_or(
+                "offline_notice",
+                "Offline — the programme as of {date}",
+                &localizer,
+            );
+            let date = formats.date(date);
+            notice.text = notice.text.replace("{date}", &date);
+            notice.html = notice
+                .html
+                .replace("{date}", &super::markdown::escape(&date));
+            notice
+        });
         let times = event
             .programme
             .days
@@ -135,6 +155,7 @@ impl<'a> LanguageViews<'a> {
             programme_key,
             base: Context::new(),
             base_key: 0,
+            offline_notice,
         };
         // Made from the views' own text, so once they are.
         let sessions_key = || {
@@ -159,7 +180,7 @@ impl<'a> LanguageViews<'a> {
         Ok(views)
     }
 
-    fn code(&self) -> &str {
+    pub(super) fn code(&self) -> &str {
         &self.language.code
     }
 
@@ -206,6 +227,11 @@ impl<'a> LanguageViews<'a> {
                 .description
                 .as_ref()
                 .map(|d| super::markdown::to_text(self.localizer.text(d).text.as_str())),
+            manifest: routes::manifest(code),
+            offline: self.offline_notice.clone().map(|notice| Offline {
+                worker: routes::SERVICE_WORKER,
+                notice,
+            }),
         }
     }
 

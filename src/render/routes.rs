@@ -127,6 +127,11 @@ pub(crate) fn asset(path: &str) -> String {
     format!("assets/{path}")
 }
 
+/// A language's web app manifest: `fr/manifest.webmanifest`.
+pub(crate) fn manifest(lang: &str) -> String {
+    format!("{lang}/manifest.webmanifest")
+}
+
 /// The language chooser at the site's root, the `x-default` of every page.
 pub(crate) const CHOOSER: &str = "index.html";
 /// The page a host serves for any missing path.
@@ -141,5 +146,7 @@ pub(crate) const SCHEDULE_V2_JSON: &str = "schedule-v2.json";
 pub(crate) const SITEMAP: &str = "sitemap.xml";
 /// What crawlers may visit, and where the sitemap is.
 pub(crate) const ROBOTS: &str = "robots.txt";
+/// The service worker, at the site's root so that its scope is the whole site.
+pub(crate) const SERVICE_WORKER: &str = "service-worker.js";
 /// The HTTP headers of each path, for Netlify and Cloudflare Pages.
 pub(crate) const HEADERS: &str = "_headers";

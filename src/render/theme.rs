@@ -1,17 +1,16 @@
 //! The theme: Tera templates, static files and interface strings. The default theme is
 //! compiled into the binary; a site's own `themes/NAME/` overrides it file by file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
 
-use super::routes;
+use super::assets::{self, Asset};
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::files::list_published_tree;
 use crate::diagnostics::{Error, Errors, Place, Problem};
-use crate::links;
 use crate::memo::{Digest, Key};
 use crate::yaml;
 
@@ -26,8 +25,8 @@ pub(crate) struct Theme {
     pub id: Key,
     /// Where each template came from, to name it in errors.
     pub sources: BTreeMap<String, PathBuf>,
-    /// Static files, published under `assets/`.
-    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Static files, published under `assets/`, by their path in the theme's `static/`.
+    pub assets: BTreeMap<String, Asset>,
     /// Interface strings by language.
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
 }
@@ -86,22 +85,28 @@ impl Theme {
             }
         }
         errors.into_result()?;
+        let assets = assets::publish(statics);
+        // Pages name the assets by their published names, which change with their bytes.
         let mut digest = Digest::new("templates");
         for (name, text) in &templates {
             digest.part(name.as_bytes()).part(text.as_bytes());
+        }
+        for (name, asset) in &assets {
+            digest.part(name.as_bytes()).part(asset.path.as_bytes());
         }
         let mut tera = Tera::default();
         // The site's own escaping, as for every text's `html`: Tera's also writes each `/` of
         // a URL as `&#x2F;`, which HTML does not ask for and a page of links is full of.
         tera.set_escape_fn(super::markdown::escape);
-        tera.register_function("asset", Asset(statics.keys().cloned().collect()));
+        let published = assets.iter().map(|(n, a)| (n.clone(), a.path.clone()));
+        tera.register_function("asset", AssetUrl(published.collect()));
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&e, &sources))?;
         Ok(Theme {
             tera,
             id: digest.finish(),
             sources,
-            statics,
+            assets,
             strings,
         })
     }
@@ -128,22 +133,22 @@ impl Theme {
 }
 
 /// The template function `asset(path="style.css")`: the published path of a file of the
-/// theme's `static/` folder, from the site's root (`assets/style.css`), which templates write
-/// after `root`. Templates never write the path themselves, so that an asset's name can
-/// change (to carry a hash of its content, issue 23) without a template changing. A file the
-/// theme does not have is an error of the template that asks for it.
-struct Asset(BTreeSet<String>);
+/// theme's `static/` folder, from the site's root (`assets/style.0f3c9e1a2b4d6c8e.css`),
+/// which templates write after `root`. Templates never write the path themselves: an asset's
+/// name carries a hash of its content (issue 23). A file the theme does not have is an error
+/// of the template that asks for it.
+struct AssetUrl(BTreeMap<String, String>);
 
-impl tera::Function for Asset {
+impl tera::Function for AssetUrl {
     fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
         let path = match args.get("path") {
             Some(tera::Value::String(path)) => path,
             _ => return Err("asset() takes the file's path in the theme's static/ folder: asset(path=\"style.css\")".into()),
         };
-        if !self.0.contains(path) {
-            return Err(format!("asset(path=\"{path}\"): the theme has no static/{path}").into());
+        match self.0.get(path) {
+            Some(published) => Ok(published.clone().into()),
+            None => Err(format!("asset(path=\"{path}\"): the theme has no static/{path}").into()),
         }
-        Ok(routes::asset(&links::encode_path(path)).into())
     }
 
     fn is_safe(&self) -> bool {

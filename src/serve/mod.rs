@@ -70,6 +70,7 @@ pub fn serve(root: &Path, options: Options, listen: &Listen) -> Result<Infallibl
     let url = local_url(server.address());
     let options = Options {
         base_url: Some(url.clone()),
+        preview: true,
         ..options
     };
     // Watching starts before the first build, so that an edit made while it runs is not

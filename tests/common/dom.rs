@@ -273,7 +273,8 @@ fn is_block(node: NodeRef) -> bool {
 
 /// Every way the page `html` could run script that the theme did not put there: an `on…`
 /// attribute, a URL with a script-capable scheme (as a browser finds it), a script that is
-/// not the theme's (its JSON-LD, `assets/programme.js`, `assets/agenda.js`), an element that loads or submits
+/// not the theme's (its JSON-LD, `assets/programme.HASH.js`, `assets/agenda.HASH.js`,
+/// `assets/offline.HASH.js`), an element that loads or submits
 /// something else.
 pub fn script_capable(html: &str) -> Vec<String> {
     let document = Html::parse_document(html);
@@ -296,7 +297,18 @@ pub fn script_capable(html: &str) -> Vec<String> {
         }
         let theme_script = element.attr("type") == Some("application/ld+json")
             || element.attr("src").is_some_and(|src| {
-                src.ends_with("assets/programme.js") || src.ends_with("assets/agenda.js")
+                let file = src.rsplit('/').next().unwrap_or_default();
+                let theme_file = |name: &str| {
+                    file.strip_prefix(name)
+                        .and_then(|rest| rest.strip_suffix(".js"))
+                        .is_some_and(|hash| {
+                            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                        })
+                };
+                src.contains("assets/")
+                    && ["programme.", "agenda.", "offline."]
+                        .into_iter()
+                        .any(theme_file)
             });
         let elsewhere = [
             "iframe", "object", "embed", "base", "form", "frame", "frameset",

@@ -23,6 +23,24 @@ pub fn fixture_root(name: &str) -> PathBuf {
     example_root().join("tests/sites").join(name)
 }
 
+/// The theme's file `name` (`style.css`) as a page links it, from the site's root: its
+/// published name carries a hash of its bytes (`assets/style.0f3c9e1a2b4d6c8e.css`).
+pub fn linked_asset(page: &str, name: &str) -> String {
+    let (stem, extension) = name
+        .rsplit_once('.')
+        .expect("a file name with an extension");
+    let start = page
+        .find(&format!("assets/{stem}."))
+        .unwrap_or_else(|| panic!("the page links no assets/{stem}.HASH.{extension}"));
+    let rest = &page[start..];
+    let end = rest
+        .find(&format!(".{extension}"))
+        .expect("the asset's extension")
+        + extension.len()
+        + 1;
+    rest[..end].to_string()
+}
+
 /// A site copied into a temporary folder, to be edited and built.
 pub struct Site {
     dir: tempfile::TempDir,
