@@ -215,10 +215,11 @@ fn render_into(
     let derived = history::derive(root, config, event, options.timestamp, timestamp, history);
     stages.done("read the sessions' history");
     let revisions = &derived.revisions;
+    let mut done = |stage: &str| stages.done(stage);
     render::render(
-        root, config, event, &theme, timestamp, revisions, memos, store,
+        root, config, event, &theme, timestamp, revisions, memos, store, &mut done,
     )?;
-    stages.done("rendered the site");
+    stages.done("published the headers and the site's own files");
     Ok(derived.note.into_iter().collect())
 }
 

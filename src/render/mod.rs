@@ -14,6 +14,7 @@ mod bidi;
 mod calendar;
 mod context;
 mod dates;
+mod fold;
 mod grammar;
 mod headers;
 mod localize;
@@ -28,6 +29,7 @@ mod routes;
 mod schedule;
 mod schedule_parts;
 mod schedule_v2;
+mod search;
 mod sitemap;
 mod strings;
 mod structured;
@@ -89,8 +91,8 @@ impl Memos {
 
 /// Renders every published file of the site into `store`. `timestamp` dates the calendar
 /// feeds and the schedule exports, `revisions` says how often each session changed; `memos`
-/// hold what earlier builds rendered. Every error is reported, and the caller keeps nothing
-/// of a render that has one.
+/// hold what earlier builds rendered; `done` is told when each stage ends, by what it did.
+/// Every error is reported, and the caller keeps nothing of a render that has one.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render(
     root: &Path,
@@ -101,6 +103,7 @@ pub(crate) fn render(
     revisions: &Revisions,
     memos: &Memos,
     store: &dyn Store,
+    done: &mut dyn FnMut(&str),
 ) -> Result<(), Errors> {
     let programme = programme_key(config, event, theme);
     let views = config
@@ -131,6 +134,11 @@ pub(crate) fn render(
             render_feeds(config, event, theme, &views, feeds, &published)
         },
     );
+    done("rendered the pages, feeds and exports");
+    // On its own, after the pages (which keep every core busy), so that `--verbose` gives its
+    // share of a build, which the benchmark reports (docs/search.md).
+    render_search(&views, &published);
+    done("wrote the search index");
     publish_headers(root, config, event, &published);
     // Last, so that a file in the place of one the build publishes is found.
     publish_statics(root, event, &published);
@@ -195,6 +203,16 @@ fn render_pages(config: &Config, event: &Event, views: &[LanguageViews], publish
     }
 }
 
+/// The search index of every language (see [`search`]).
+fn render_search(views: &[LanguageViews], published: &Published) {
+    let order = usize::MAX - 1;
+    views.par_iter().for_each(|view| {
+        for (path, json) in view.search_files() {
+            published.put(order, path, json.into_bytes());
+        }
+    });
+}
+
 /// What the calendar feeds and the schedule exports are made from, besides the event.
 struct Feeds<'a> {
     /// Their `DTSTAMP`.
@@ -253,10 +271,10 @@ fn render_feeds(
             },
         );
     }
-    // The agenda is each attendee's own, and empty for a search engine.
+    // The agenda is each attendee's own, and empty for a search engine, as the search page.
     let page_refs: Vec<PageRef> = PageRef::all(event)
         .into_iter()
-        .filter(|page| *page != PageRef::Agenda)
+        .filter(|page| !matches!(page, PageRef::Agenda | PageRef::Search))
         .collect();
     let mut files = vec![(
         routes::SITEMAP,

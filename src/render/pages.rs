@@ -13,7 +13,7 @@ use super::agenda;
 use super::calendar::SessionEvents;
 use super::context::{
     AgendaValues, ChooserValues, Feeds, FreePageValues, LanguageValues, Links, NotFoundPage,
-    Nothing, Overview, Page, Place, Scope, SpeakerValues, SpeakersValues,
+    Nothing, Overview, Page, Place, Scope, SearchValues, SpeakerValues, SpeakersValues,
 };
 use super::dates::{DateFormats, DayTimes};
 use super::grammar::Grammar;
@@ -22,6 +22,7 @@ use super::minify;
 use super::plain::Plain;
 use super::publish::Published;
 use super::routes::{self, PageRef};
+use super::search;
 use super::strings::Strings;
 use super::structured::{self, Sessions};
 use super::theme::Theme;
@@ -200,6 +201,7 @@ impl<'a> LanguageViews<'a> {
                 programme: PageRef::Programme.dir(event, code),
                 speakers: PageRef::Speakers.dir(event, code),
                 agenda: PageRef::Agenda.dir(event, code),
+                search: PageRef::Search.dir(event, code),
             },
             description: event
                 .description
@@ -250,6 +252,11 @@ impl<'a> LanguageViews<'a> {
                 ui("agenda").unwrap_or_else(|| self.event_view.name.clone()),
                 "agenda",
             ),
+            PageRef::Search => (
+                "search.html",
+                ui("search").unwrap_or_else(|| self.event_view.name.clone()),
+                "search",
+            ),
             PageRef::Speaker(i) => ("speaker.html", self.people[i].name.clone(), "speaker"),
             PageRef::Page(i) => (
                 "page.html",
@@ -294,7 +301,11 @@ impl<'a> LanguageViews<'a> {
         match page {
             PageRef::Speaker(i) => digest.hash(&self.event.speakers[i]),
             PageRef::Page(i) => digest.hash(&self.event.pages[i]),
-            PageRef::Home | PageRef::Programme | PageRef::Speakers | PageRef::Agenda => &mut digest,
+            PageRef::Home
+            | PageRef::Programme
+            | PageRef::Speakers
+            | PageRef::Agenda
+            | PageRef::Search => &mut digest,
         };
         digest.finish()
     }
@@ -374,6 +385,12 @@ impl<'a> LanguageViews<'a> {
             PageRef::Agenda => {
                 let own = AgendaValues {
                     agenda_data: routes::agenda_sessions(self.code()),
+                };
+                self.publish(page, all, own, |own| own, context, out, order);
+            }
+            PageRef::Search => {
+                let own = SearchValues {
+                    search_index: routes::search_index(self.code()),
                 };
                 self.publish(page, all, own, |own| own, context, out, order);
             }
@@ -476,6 +493,12 @@ impl<'a> LanguageViews<'a> {
         let plain = self.plain();
         let data = agenda::data(&self.sources(&plain), &self.times, events);
         (routes::agenda_sessions(self.code()), data)
+    }
+
+    /// The search files of the language (see [`search`]): each path and its JSON.
+    pub(crate) fn search_files(&self) -> Vec<(String, String)> {
+        let plain = self.plain();
+        search::files(&self.sources(&plain), &self.times)
     }
 
     /// What the views of sessions are made from.
