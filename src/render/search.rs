@@ -58,16 +58,24 @@ struct Words {
 }
 
 impl Words {
-    /// Adds the words of `text` to result `result`, as in its title when `title`.
+    /// Adds the words of `text` to result `result`, as in its title when `title`; an Arabic
+    /// word with the article also without it, so that `شبكة` finds "الشبكة".
     fn add(&mut self, result: usize, text: &str, title: bool) {
         let posting = (result as u32) << 1 | u32::from(title);
         for word in fold::words(text) {
-            let postings = self.postings.entry(word).or_default();
-            match postings.last_mut() {
-                // The same result again: in its title wins.
-                Some(last) if *last >> 1 == posting >> 1 => *last |= posting,
-                _ => postings.push(posting),
+            if let Some(bare) = without_article(&word) {
+                self.add_word(bare.to_string(), posting);
             }
+            self.add_word(word, posting);
+        }
+    }
+
+    fn add_word(&mut self, word: String, posting: u32) {
+        let postings = self.postings.entry(word).or_default();
+        match postings.last_mut() {
+            // The same result again: in its title wins.
+            Some(last) if *last >> 1 == posting >> 1 => *last |= posting,
+            _ => postings.push(posting),
         }
     }
 
@@ -92,6 +100,16 @@ impl Words {
             .map(|shard| serde_json::to_string(shard).unwrap_or_default())
             .collect()
     }
+}
+
+/// A folded Arabic word without its article, alone or after و ب ف ك ("and", "with", "so",
+/// "as"), or after ل ("for", which takes the alef: "للشبكة"), when at least two letters are
+/// left.
+fn without_article(word: &str) -> Option<&str> {
+    ["وال", "بال", "فال", "كال", "ال", "لل"]
+        .iter()
+        .find_map(|article| word.strip_prefix(article))
+        .filter(|rest| rest.chars().count() >= 2)
 }
 
 /// The shard of a folded word: a hash of its first two characters (of its only one), which
@@ -200,7 +218,17 @@ fn spellings(text: &Text) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{shard_of, Words};
+    use super::{shard_of, without_article, Words};
+
+    #[test]
+    fn an_arabic_word_is_found_without_its_article() {
+        assert_eq!(without_article("الشبكه"), Some("شبكه"));
+        assert_eq!(without_article("والتشغيل"), Some("تشغيل"));
+        assert_eq!(without_article("للشبكه"), Some("شبكه"));
+        assert_eq!(without_article("ال"), None);
+        assert_eq!(without_article("شبكه"), None);
+        assert_eq!(without_article("alliance"), None);
+    }
 
     #[test]
     fn a_word_and_every_word_it_begins_are_in_one_shard() {

@@ -256,8 +256,9 @@ fn is_block(node: NodeRef) -> bool {
 
 /// Every way the page `html` could run script that the theme did not put there: an `on…`
 /// attribute, a URL with a script-capable scheme (as a browser finds it), a script that is
-/// not the theme's (its JSON-LD, `assets/now-next.js`, `assets/agenda.js`), an element that loads or submits
-/// something else.
+/// not the theme's (its JSON-LD, `assets/now-next.js`, `assets/agenda.js`, `assets/search.js`),
+/// an element that loads or submits something else (the theme's search forms, which send
+/// their words to the site's own search page, aside).
 pub fn script_capable(html: &str) -> Vec<String> {
     let document = Html::parse_document(html);
     let all = Selector::parse("*").expect("a selector");
@@ -279,12 +280,21 @@ pub fn script_capable(html: &str) -> Vec<String> {
         }
         let theme_script = element.attr("type") == Some("application/ld+json")
             || element.attr("src").is_some_and(|src| {
-                src.ends_with("assets/now-next.js") || src.ends_with("assets/agenda.js")
+                ["assets/now-next.js", "assets/agenda.js", "assets/search.js"]
+                    .iter()
+                    .any(|theme| src.ends_with(theme))
             });
+        let theme_form = name == "form"
+            && element.attr("role") == Some("search")
+            // A minifier drops `method="get"`, the default.
+            && element
+                .attr("method")
+                .is_none_or(|method| method.eq_ignore_ascii_case("get"))
+            && element.attr("action").is_some_and(|a| a.ends_with("/search/"));
         let elsewhere = [
             "iframe", "object", "embed", "base", "form", "frame", "frameset",
         ];
-        if (name == "script" && !theme_script) || elsewhere.contains(&name) {
+        if (name == "script" && !theme_script) || (elsewhere.contains(&name) && !theme_form) {
             found.push(format!("<{name}>"));
         }
         if name == "meta" && element.attr("http-equiv").is_some() {
