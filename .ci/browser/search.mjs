@@ -188,7 +188,7 @@ if (largeSiteDir) {
       measured.on("requestfinished", async (request) => {
         const url = new URL(request.url());
         if (!/\/search\/|search\.js$/.test(url.pathname)) return;
-        sizes.set(url.pathname.split("/").pop(), (await request.sizes()).responseBodySize);
+        sizes.set(url.pathname.split("/").pop() || "the page", (await request.sizes()).responseBodySize);
       });
       // Two words of every language's index: a speaker's name and a room's number.
       await measured.goto(`${origin}/large/${lang}/search/?q=${encodeURIComponent("person 12")}`, { waitUntil: "load" });
