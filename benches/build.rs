@@ -6,8 +6,10 @@
 //! peak memory (GNU time's maximum resident set), and times Hugo on the same content when
 //! `hugo` is installed, twice: with templates that make the same pages (`benches/hugo/layouts`)
 //! and with a skeleton of each page (`benches/hugo/skeleton`). Several runs; median and spread
-//! (max − min). Then it times `majlis check` on inputs that once cost far more than their
-//! size (`support::costly`), each at three sizes (MAJLIS_BENCH_COSTLY=0 skips them).
+//! (max − min). Then the search index's share of a full build, from `--verbose`'s stages
+//! (issue 22: at most 15%), and the times of `majlis check` on inputs that once cost far more
+//! than their size (`support::costly`), each at three sizes (MAJLIS_BENCH_COSTLY=0 skips
+//! them).
 
 mod support;
 
@@ -222,6 +224,69 @@ fn builds(site: &Path, hugo: &Path, work: &Path, scale: Scale) -> Runs {
     runs
 }
 
+/// The search index's share of a full build, as `--verbose` times the build's stages (the
+/// index is a stage of its own): a table row, median of the runs.
+fn search_share(site: &Path, work: &Path, scale: Scale) -> String {
+    let mut shares = Vec::new();
+    let mut index_ms = Vec::new();
+    let mut bytes = 0;
+    for run in 0..runs(scale) {
+        let out = fresh_output(work, &format!("{}-search", scale.name), run);
+        settle();
+        let output = Command::new(MAJLIS)
+            .args(["--verbose", "--root"])
+            .arg(site)
+            .args(["build", "--output"])
+            .arg(&out)
+            .output()
+            .expect("majlis runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stages: Vec<(&str, f64)> = stderr
+            .lines()
+            .filter_map(|line| {
+                let (stage, ms) = line.rsplit_once(": ")?;
+                Some((stage, ms.strip_suffix(" ms")?.parse().ok()?))
+            })
+            .collect();
+        let total: f64 = stages.iter().map(|(_, ms)| ms).sum();
+        let index = stages
+            .iter()
+            .find(|(stage, _)| *stage == "wrote the search index")
+            .map_or(0.0, |(_, ms)| *ms);
+        shares.push(index / total);
+        index_ms.push(index / 1000.0);
+        bytes = search_bytes(&out);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    format!(
+        "| {} | {} | {:.1}% | {:.0} kB |",
+        scale.name,
+        human(Measure::median(&index_ms)),
+        Measure::median(&shares) * 100.0,
+        bytes as f64 / 1000.0
+    )
+}
+
+/// The bytes of every `LANG/search/` file of a built site.
+fn search_bytes(out: &Path) -> u64 {
+    let Ok(languages) = std::fs::read_dir(out) else {
+        return 0;
+    };
+    let mut bytes = 0;
+    for language in languages.flatten() {
+        let Ok(files) = std::fs::read_dir(language.path().join("search")) else {
+            continue;
+        };
+        for file in files.flatten() {
+            let is_index = file.path().extension().is_some_and(|e| e == "json");
+            if is_index {
+                bytes += file.metadata().map_or(0, |m| m.len());
+            }
+        }
+    }
+    bytes
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -370,6 +435,7 @@ fn main() {
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut outputs = Vec::new();
     let mut in_memory_rows = Vec::new();
+    let mut search_rows = Vec::new();
     for scale in scales {
         let site = work.join(format!("{}-site", scale.name));
         let hugo = work.join(format!("{}-hugo", scale.name));
@@ -389,6 +455,7 @@ fn main() {
         }
         let (full, again) = (runs.majlis_full, runs.majlis_again);
         let visible = edit_to_visible(&site, scale);
+        search_rows.push(search_share(&site, &work, scale));
         let mut row = format!(
             "| {} | {} | {} | {} | {} | {:.0} MiB |",
             scale.name,
@@ -422,6 +489,12 @@ fn main() {
         for row in in_memory_rows {
             println!("{row}");
         }
+    }
+    println!("\nThe search index (issue 22), a stage of its own in `--verbose`:\n");
+    println!("| scale | search index | share of the full build | index files, every language |");
+    println!("| --- | --- | --- | --- |");
+    for row in search_rows {
+        println!("{row}");
     }
     if std::env::var("MAJLIS_BENCH_COSTLY").as_deref() != Ok("0") {
         costly_inputs(&work);

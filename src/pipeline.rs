@@ -248,6 +248,7 @@ fn render_into(
     let derived = history::derive(root, config, event, options.timestamp, timestamp, history);
     stages.done("read the sessions' history");
     let revisions = &derived.revisions;
+    let mut done = |stage: &str| stages.done(stage);
     render::render(
         root,
         config,
@@ -258,8 +259,9 @@ fn render_into(
         memos,
         options.preview,
         store,
+        &mut done,
     )?;
-    stages.done("rendered the site");
+    stages.done("published the headers and the site's own files");
     Ok((derived.note.into_iter().collect(), interface))
 }
 

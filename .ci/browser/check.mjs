@@ -1,6 +1,6 @@
 // The published sites in a real browser (issue 5): Debian's Chromium, driven by playwright-core,
 // over a small HTTP server on 127.0.0.1. For every language of every site given:
-//   - axe-core finds no violation of WCAG 2.1 A and AA on the home, programme, speakers,
+//   - axe-core finds no violation of WCAG 2.1 A and AA on the home, programme, speakers, search,
 //     a speaker's and a content page, in the light and the dark colour scheme (issue 21);
 //   - the Arabic web font is fetched only by a page with Arabic text beyond the language
 //     switcher, and preloaded (every preload used) on the pages in an Arabic-script language;
@@ -282,7 +282,7 @@ async function pagesOf(page, site, lang) {
   const home = `${origin}/${site}/${lang}/`;
   await open(page, home);
   const nav = await page.$$eval("nav.site-nav a", (links) => links.map((a) => a.href));
-  const known = [home, `${home}programme/`, `${home}speakers/`, `${home}agenda/`];
+  const known = [home, `${home}programme/`, `${home}speakers/`, `${home}agenda/`, `${home}search/`];
   const content = nav.find((href) => !known.includes(href));
   await open(page, `${home}speakers/`);
   const speaker = await page.$eval(".speaker-card a", (a) => a.href).catch(() => null);

@@ -74,6 +74,8 @@ pub(crate) struct Links {
     pub(crate) programme: String,
     pub(crate) speakers: String,
     pub(crate) agenda: String,
+    /// Where the header's search field sends its words.
+    pub(crate) search: String,
 }
 
 /// Where a page is in the site, as its template sees it.
@@ -157,6 +159,14 @@ pub(crate) struct SpeakerValues<'a> {
 pub(crate) struct AgendaValues {
     /// The sessions an attendee can star, for the page's script (`fr/agenda/sessions.json`).
     pub(crate) agenda_data: String,
+}
+
+/// `search.html`'s own values.
+#[derive(Serialize)]
+pub(crate) struct SearchValues {
+    /// The results and the number of shards of words, for the page's script
+    /// (`fr/search/index.json`).
+    pub(crate) search_index: String,
 }
 
 /// `page.html`'s own values.

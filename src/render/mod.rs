@@ -15,6 +15,7 @@ mod bidi;
 mod calendar;
 mod context;
 mod dates;
+mod fold;
 mod grammar;
 mod headers;
 mod localize;
@@ -31,6 +32,7 @@ mod routes;
 mod schedule;
 mod schedule_parts;
 mod schedule_v2;
+mod search;
 mod sitemap;
 mod strings;
 mod structured;
@@ -95,7 +97,8 @@ impl Memos {
 
 /// Renders every published file of the site into `store`. `timestamp` dates the calendar
 /// feeds and the schedule exports, `revisions` says how often each session changed; `memos`
-/// hold what earlier builds rendered. A site `preview`ed (by `serve`) has no service worker.
+/// hold what earlier builds rendered; `done` is told when each stage ends, by what it did. A
+/// site `preview`ed (by `serve`) has no service worker.
 /// Every error is reported, and the caller keeps nothing of a render that has one.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render(
@@ -108,6 +111,7 @@ pub(crate) fn render(
     memos: &Memos,
     preview: bool,
     store: &dyn Store,
+    done: &mut dyn FnMut(&str),
 ) -> Result<(), Errors> {
     let programme = programme_key(config, event, theme);
     // The day the programme is as of, in the event's zone, which a page given offline says.
@@ -141,6 +145,11 @@ pub(crate) fn render(
             render_feeds(config, event, theme, &views, feeds, &published)
         },
     );
+    done("rendered the pages, feeds and exports");
+    // On its own, after the pages (which keep every core busy), so that `--verbose` gives its
+    // share of a build, which the benchmark reports (docs/search.md).
+    render_search(&views, &published);
+    done("wrote the search index");
     let worker = (!preview).then(|| site_key(programme, event, theme, timestamp));
     offline::publish(event, theme, &views, worker, &published);
     publish_headers(root, config, event, theme, &published);
@@ -207,6 +216,16 @@ fn render_pages(config: &Config, event: &Event, views: &[LanguageViews], publish
     }
 }
 
+/// The search index of every language (see [`search`]).
+fn render_search(views: &[LanguageViews], published: &Published) {
+    let order = usize::MAX - 1;
+    views.par_iter().for_each(|view| {
+        for (path, json) in view.search_files() {
+            published.put(order, path, json.into_bytes());
+        }
+    });
+}
+
 /// What the calendar feeds and the schedule exports are made from, besides the event.
 struct Feeds<'a> {
     /// Their `DTSTAMP`.
@@ -265,10 +284,10 @@ fn render_feeds(
             },
         );
     }
-    // The agenda is each attendee's own, and empty for a search engine.
+    // The agenda is each attendee's own, and empty for a search engine, as the search page.
     let page_refs: Vec<PageRef> = PageRef::all(event)
         .into_iter()
-        .filter(|page| *page != PageRef::Agenda)
+        .filter(|page| !matches!(page, PageRef::Agenda | PageRef::Search))
         .collect();
     let mut files = vec![(
         routes::SITEMAP,

@@ -15,7 +15,8 @@ use super::agenda;
 use super::calendar::SessionEvents;
 use super::context::{
     AgendaValues, ChooserValues, Feeds, FreePageValues, LanguageValues, Links, NotFoundPage,
-    Nothing, Offline, Overview, Page, Place, PrintedLinks, Scope, SpeakerValues, SpeakersValues,
+    Nothing, Offline, Overview, Page, Place, PrintedLinks, Scope, SearchValues, SpeakerValues,
+    SpeakersValues,
 };
 use super::dates::{DateFormats, DayTimes};
 use super::grammar::Grammar;
@@ -25,6 +26,7 @@ use super::plain::Plain;
 use super::publish::Published;
 use super::qr::Printed;
 use super::routes::{self, PageRef};
+use super::search;
 use super::strings::Strings;
 use super::structured::{self, Sessions};
 use super::theme::Theme;
@@ -222,6 +224,7 @@ impl<'a> LanguageViews<'a> {
                 programme: PageRef::Programme.dir(event, code),
                 speakers: PageRef::Speakers.dir(event, code),
                 agenda: PageRef::Agenda.dir(event, code),
+                search: PageRef::Search.dir(event, code),
             },
             description: event
                 .description
@@ -277,6 +280,11 @@ impl<'a> LanguageViews<'a> {
                 ui("agenda").unwrap_or_else(|| self.event_view.name.clone()),
                 "agenda",
             ),
+            PageRef::Search => (
+                "search.html",
+                ui("search").unwrap_or_else(|| self.event_view.name.clone()),
+                "search",
+            ),
             PageRef::Speaker(i) => ("speaker.html", self.people[i].name.clone(), "speaker"),
             PageRef::Page(i) => (
                 "page.html",
@@ -321,7 +329,11 @@ impl<'a> LanguageViews<'a> {
         match page {
             PageRef::Speaker(i) => digest.hash(&self.event.speakers[i]),
             PageRef::Page(i) => digest.hash(&self.event.pages[i]),
-            PageRef::Home | PageRef::Programme | PageRef::Speakers | PageRef::Agenda => &mut digest,
+            PageRef::Home
+            | PageRef::Programme
+            | PageRef::Speakers
+            | PageRef::Agenda
+            | PageRef::Search => &mut digest,
         };
         digest.finish()
     }
@@ -401,6 +413,12 @@ impl<'a> LanguageViews<'a> {
             PageRef::Agenda => {
                 let own = AgendaValues {
                     agenda_data: routes::agenda_sessions(self.code()),
+                };
+                self.publish(page, all, own, |own| own, context, out, order);
+            }
+            PageRef::Search => {
+                let own = SearchValues {
+                    search_index: routes::search_index(self.code()),
                 };
                 self.publish(page, all, own, |own| own, context, out, order);
             }
@@ -511,6 +529,12 @@ impl<'a> LanguageViews<'a> {
         let plain = self.plain();
         let data = agenda::data(&self.sources(&plain), &self.times, events);
         (routes::agenda_sessions(self.code()), data)
+    }
+
+    /// The search files of the language (see [`search`]): each path and its JSON.
+    pub(crate) fn search_files(&self) -> Vec<(String, String)> {
+        let plain = self.plain();
+        search::files(&self.sources(&plain), &self.times)
     }
 
     /// What the views of sessions are made from.

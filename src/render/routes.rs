@@ -17,6 +17,8 @@ pub(crate) enum PageRef {
     Speakers,
     /// `LANG/agenda/`: the attendee's own agenda, made in the browser.
     Agenda,
+    /// `LANG/search/`: the results of a search (`?q=WORDS`), found in the browser.
+    Search,
     /// `LANG/speakers/ID/`, by index into the event's speakers.
     Speaker(usize),
     /// `LANG/SLUG/`, by index into the event's pages.
@@ -31,6 +33,7 @@ impl PageRef {
             PageRef::Programme,
             PageRef::Speakers,
             PageRef::Agenda,
+            PageRef::Search,
         ];
         refs.extend((0..event.speakers.len()).map(PageRef::Speaker));
         refs.extend((0..event.pages.len()).map(PageRef::Page));
@@ -44,6 +47,7 @@ impl PageRef {
             PageRef::Programme => programme(lang),
             PageRef::Speakers => speakers(lang),
             PageRef::Agenda => agenda(lang),
+            PageRef::Search => search(lang),
             PageRef::Speaker(i) => speaker(lang, &event.speakers[i].id),
             PageRef::Page(i) => format!("{lang}/{}/", event.pages[i].slugs[lang]),
         }
@@ -74,6 +78,23 @@ fn agenda(lang: &str) -> String {
 /// language, with what makes its calendar (`fr/agenda/sessions.json`).
 pub(crate) fn agenda_sessions(lang: &str) -> String {
     format!("{}sessions.json", agenda(lang))
+}
+
+/// A language's search page: `fr/search/`, which the header's search field sends its words
+/// to (`fr/search/?q=WORDS`).
+fn search(lang: &str) -> String {
+    format!("{lang}/search/")
+}
+
+/// What the search page's script reads first: every result, and how many shards of words
+/// there are (`fr/search/index.json`).
+pub(crate) fn search_index(lang: &str) -> String {
+    format!("{}index.json", search(lang))
+}
+
+/// One shard of a language's search words (`fr/search/words-3.json`).
+pub(crate) fn search_shard(lang: &str, shard: usize) -> String {
+    format!("{}words-{shard}.json", search(lang))
 }
 
 /// A speaker's page: `fr/speakers/varol-dur/`.

@@ -85,6 +85,7 @@ pub(super) fn page(config: &Config, plain: &Plain, sessions: &Sessions, page: Pa
         }
         PageRef::Speakers => script_safe(&ld.web_page(page, plain.ui("speakers", "Speakers"))),
         PageRef::Agenda => script_safe(&ld.web_page(page, plain.ui("agenda", "My agenda"))),
+        PageRef::Search => script_safe(&ld.web_page(page, plain.ui("search", "Search"))),
         PageRef::Page(i) => {
             script_safe(&ld.web_page(page, plain.text(&plain.event.pages[i].title)))
         }

@@ -274,8 +274,9 @@ fn is_block(node: NodeRef) -> bool {
 /// Every way the page `html` could run script that the theme did not put there: an `on…`
 /// attribute, a URL with a script-capable scheme (as a browser finds it), a script that is
 /// not the theme's (its JSON-LD, `assets/programme.HASH.js`, `assets/agenda.HASH.js`,
-/// `assets/offline.HASH.js`), an element that loads or submits
-/// something else.
+/// `assets/offline.HASH.js`, `assets/search.HASH.js`), an element that loads or submits
+/// something else (the theme's search forms, which send their words to the site's own search
+/// page, aside).
 pub fn script_capable(html: &str) -> Vec<String> {
     let document = Html::parse_document(html);
     let all = Selector::parse("*").expect("a selector");
@@ -306,14 +307,21 @@ pub fn script_capable(html: &str) -> Vec<String> {
                         })
                 };
                 src.contains("assets/")
-                    && ["programme.", "agenda.", "offline."]
+                    && ["programme.", "agenda.", "offline.", "search."]
                         .into_iter()
                         .any(theme_file)
             });
+        let theme_form = name == "form"
+            && element.attr("role") == Some("search")
+            // A minifier drops `method="get"`, the default.
+            && element
+                .attr("method")
+                .is_none_or(|method| method.eq_ignore_ascii_case("get"))
+            && element.attr("action").is_some_and(|a| a.ends_with("/search/"));
         let elsewhere = [
             "iframe", "object", "embed", "base", "form", "frame", "frameset",
         ];
-        if (name == "script" && !theme_script) || elsewhere.contains(&name) {
+        if (name == "script" && !theme_script) || (elsewhere.contains(&name) && !theme_form) {
             found.push(format!("<{name}>"));
         }
         if name == "meta" && element.attr("http-equiv").is_some() {
