@@ -471,7 +471,7 @@ fn the_agenda_page_says_it_needs_script_and_is_kept_from_search_engines() {
         assert_eq!(data, format!("{lang}/agenda/sessions.json"));
         assert!(output.contains(&data));
         // Beside programme.js, which writes the agenda's times in the visitor's zone.
-        let script = select(&html, r#"script[src$="agenda.js"]"#);
+        let script = select(&html, r#"script[src*="assets/agenda."]"#);
         let src = resolve(script[0].value().attr("src").unwrap());
         // Named by its content: `assets/agenda.HASH.js`.
         let file = src.rsplit('/').next().unwrap_or_default();

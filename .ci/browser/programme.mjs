@@ -13,6 +13,8 @@
 //     A4 in print within the page's width;
 //   - the day bar on screen after scrolling to the last day, on a phone, and while the event
 //     is on its "now" leading to the running session, shown below it;
+//   - a session's links as its time goes (issue 26): the stream marked while it runs, the
+//     recording first once it has ended;
 //   - screenshots of the Arabic and French programmes, list and grid, at 390 and 1280 px, in
 //     the artefacts folder.
 //
@@ -255,6 +257,33 @@ for (const lang of ["ar", "fr"]) {
       fail(`${url}: after the day bar's now, the panel is at ${session?.y}px, the bar at ${bar?.y}px`);
     await page.screenshot({ path: path.join(artifactsDir, `programme-now-${lang}-390.png`) });
     await page.context().close();
+  });
+}
+
+// A session's links as its time goes (issue 26), on the hostile fixture, whose opening (09:30
+// to 10:30 on 14 May 2025, Paris) has all four: before it, the editor's order; while it runs,
+// the stream marked, with its words for screen readers; once it has ended, the recording
+// first. On the programme and on a speaker's page.
+for (const url of [`${origin}/hostile/fr/programme/`, `${origin}/hostile/fr/speakers/o-brien/`]) {
+  await check(`a session's links as its time goes on ${url}`, async () => {
+    for (const [at, order, live] of [
+      ["2025-05-14T09:00:00+02:00", "stream slides recording feedback", false],
+      ["2025-05-14T10:00:00+02:00", "stream slides recording feedback", true],
+      ["2025-05-14T11:00:00+02:00", "recording stream slides feedback", false],
+    ]) {
+      const page = await newPage();
+      await page.clock.setFixedTime(new Date(at));
+      await open(page, url);
+      const seen = await page.$eval("#opening .session-links", (list) => ({
+        order: [...list.children].map((li) => li.className.replace("link-", "")).join(" "),
+        live: !!list.querySelector(".link-stream a.is-live"),
+        words: list.querySelector(".link-stream .live-mark")?.textContent ?? "",
+      }));
+      if (seen.order !== order) fail(`${url} at ${at}: the links are in the order ${seen.order}`);
+      if (seen.live !== live || (live && !seen.words.trim()))
+        fail(`${url} at ${at}: the stream is ${seen.live ? "" : "not "}marked live (${JSON.stringify(seen.words)})`);
+      await page.context().close();
+    }
   });
 }
 
