@@ -1,8 +1,9 @@
 // Lighthouse (mobile: its default, an emulated phone on a throttled network and CPU) on the
 // pages of lighthouse-pages.json, in every language of the site, in Debian's Chromium (issue
 // 21). Fails when a page scores under the minimum in performance, accessibility, best
-// practices or SEO. Writes every score to ARTIFACTS_DIR/lighthouse.json, and with --docs FILE
-// the table of docs/lighthouse.md, with the commit measured.
+// practices or SEO. Writes every score to ARTIFACTS_DIR/lighthouse.json and the table of
+// docs/lighthouse.md to ARTIFACTS_DIR/lighthouse.md; with --docs FILE, that table to FILE too
+// (with the commit measured).
 //
 // Usage: node lighthouse.mjs SITES_DIR ARTIFACTS_DIR [--docs FILE]
 // SITES_DIR holds the built sites (the one named in lighthouse-pages.json is measured).
@@ -108,6 +109,8 @@ try {
 }
 
 await writeFile(path.join(artifactsDir, "lighthouse.json"), JSON.stringify(results, null, 2));
+// The table of docs/lighthouse.md, beside the scores, so that a CI run's can be kept.
+await writeFile(path.join(artifactsDir, "lighthouse.md"), report(results));
 if (docs) await writeFile(docs, report(results));
 for (const f of failures) console.error(`  FAIL ${f}`);
 console.log(`lighthouse: ${results.filter((r) => r.built).length} pages measured, ${failures.length} scores under ${list.minimum}`);

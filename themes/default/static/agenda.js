@@ -57,9 +57,14 @@
   var agenda = document.getElementById("agenda");
   var labels = document.getElementById("agenda-labels");
   if (!agenda || !labels) return;
+  // The agenda takes the no-script note's place once it has its sessions (or knows it has
+  // none), in one frame: shown before, it would grow above its own controls as they came,
+  // a layout shift.
   var needsScript = document.querySelector(".agenda-needs-script");
-  if (needsScript) needsScript.hidden = true;
-  agenda.hidden = false;
+  function reveal() {
+    if (needsScript) needsScript.hidden = true;
+    agenda.hidden = false;
+  }
   function label(name) {
     return labels.content.querySelector('[data-label="' + name + '"]').cloneNode(true);
   }
@@ -291,6 +296,7 @@
     })
     .then(function (data) {
       render(data);
+      reveal();
       part(".agenda-download").addEventListener("click", function () { download(data); });
       part(".agenda-keep").addEventListener("click", function () {
         var starred = load();
@@ -323,5 +329,6 @@
     })
     .catch(function () {
       part(".agenda-unavailable").hidden = false;
+      reveal();
     });
 })();
