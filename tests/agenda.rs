@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use common::{example_root, fixture_root, Site};
+use common::{example_root, fixture_root, text, Site};
 use icalendar::parser::{read_calendar, unfold};
 use majlis::output::Output;
 use majlis::Options;
@@ -31,13 +31,6 @@ fn build(site: &str) -> Output {
         Ok(built) => built.output,
         Err(errors) => panic!("{site} does not build: {errors:?}"),
     }
-}
-
-fn text(output: &Output, path: &str) -> String {
-    let bytes = output
-        .get(path)
-        .unwrap_or_else(|| panic!("{path} is not published"));
-    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 /// The languages of a built site: those with an agenda.

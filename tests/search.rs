@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{example_root, fixture_root};
+use common::{example_root, fixture_root, text};
 use majlis::output::Output;
 use majlis::Options;
 use scraper::{Html, Selector};
@@ -25,13 +25,6 @@ fn build(site: &str) -> Output {
         Ok(built) => built.output,
         Err(errors) => panic!("{site} does not build: {errors:?}"),
     }
-}
-
-fn text(output: &Output, path: &str) -> String {
-    let bytes = output
-        .get(path)
-        .unwrap_or_else(|| panic!("{path} is not published"));
-    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 fn json(output: &Output, path: &str) -> Value {

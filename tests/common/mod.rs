@@ -14,6 +14,15 @@ use std::process::Command;
 use scraper::{Html, Selector};
 
 /// The repository root: the example event's site.
+/// A file of a build made in memory (`majlis::build`), as text; a test fails if it is not
+/// published.
+pub fn text(output: &majlis::output::Output, path: &str) -> String {
+    let bytes = output
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} is not published"));
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
 pub fn example_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
