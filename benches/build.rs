@@ -245,7 +245,7 @@ fn search_share(site: &Path, work: &Path, scale: Scale) -> String {
             .lines()
             .filter_map(|line| {
                 let (stage, ms) = line.rsplit_once(": ")?;
-                Some((stage, ms.strip_suffix(" ms")?.parse().ok()?))
+                Some((stage, ms.split_once(" ms")?.0.parse().ok()?))
             })
             .collect();
         let total: f64 = stages.iter().map(|(_, ms)| ms).sum();

@@ -123,7 +123,7 @@ fn build(site: &Path, out: &Path) -> (f64, Option<f64>) {
     let stage = String::from_utf8_lossy(&run.stderr)
         .lines()
         .find_map(|line| line.strip_prefix("read the sessions' history: "))
-        .and_then(|ms| ms.trim_end_matches(" ms").parse().ok());
+        .and_then(|ms| ms.split_once(" ms")?.0.parse().ok());
     (total, stage)
 }
 

@@ -285,8 +285,21 @@ impl Stages {
         let now = Instant::now();
         if self.verbose {
             let ms = (now - self.last).as_secs_f64() * 1000.0;
-            eprintln!("{stage}: {ms:.1} ms");
+            match peak_memory_mib() {
+                Some(peak) => eprintln!("{stage}: {ms:.1} ms, peak memory so far {peak} MiB"),
+                None => eprintln!("{stage}: {ms:.1} ms"),
+            }
         }
         self.last = now;
     }
+}
+
+/// The most memory the build has held so far (the resident set's high-water mark), where the
+/// system says it (Linux's `/proc`): which stage makes the peak, for the benchmark's
+/// figure (docs/performance.md).
+fn peak_memory_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }

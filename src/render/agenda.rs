@@ -143,7 +143,7 @@ pub(super) fn data(sources: &Sources, times: &[DayTimes], events: &SessionEvents
                 continue;
             }
             let kind = session.kind.name();
-            let one_tap = OneTap::new(sources.config, plain, day, session);
+            let one_tap = &sources.one_taps[d][s];
             sessions.push(SessionData {
                 id: &session.id,
                 day: d,
@@ -161,8 +161,8 @@ pub(super) fn data(sources: &Sources, times: &[DayTimes], events: &SessionEvents
                 cancelled: session.cancelled,
                 url: routes::session(lang, &session.id),
                 calendar: routes::session_calendar(lang, &session.id),
-                google_calendar: one_tap.as_ref().map(|links| links.google.clone()),
-                outlook_calendar: one_tap.map(|links| links.outlook),
+                google_calendar: one_tap.as_ref().map(OneTap::google),
+                outlook_calendar: one_tap.as_ref().map(OneTap::outlook),
                 links: session
                     .links
                     .present()

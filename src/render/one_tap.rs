@@ -3,6 +3,9 @@
 //! instants in UTC, the feeds' instants, so that the event's zone can never be misread; Google
 //! is also given the zone (`ctz`) to show the times in.
 
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
 use super::dates;
 use super::plain::Plain;
 use super::routes;
@@ -15,21 +18,43 @@ use crate::links::encode_query_value;
 /// after the description, has the rest.
 const DESCRIPTION_LIMIT: usize = 280;
 
-/// A session's Google Calendar and Outlook links.
+/// What a session's Google Calendar and Outlook links are made of, already encoded for a
+/// query: made once per session and language (the programme, each of its people's pages and
+/// the agenda's data all show them), and held in half the room of the two links.
 pub(super) struct OneTap {
-    pub(super) google: String,
-    pub(super) outlook: String,
+    /// The title, encoded.
+    title: String,
+    /// The details and the location (`&location=…`), encoded: the same in both links.
+    body: String,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    /// The event's zone, encoded.
+    zone: String,
 }
 
+/// The links of every session of the programme, by day, in the language of `plain`.
+pub(super) type OneTaps = Vec<Vec<Option<OneTap>>>;
+
 impl OneTap {
+    /// The links of every session of the programme, by day (see [`OneTap::new`]).
+    pub(super) fn all(config: &Config, plain: &Plain) -> OneTaps {
+        plain
+            .event
+            .programme
+            .days
+            .iter()
+            .map(|day| {
+                day.sessions
+                    .par_iter()
+                    .map(|session| OneTap::new(config, plain, day, session))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The links of a session that attendees choose to attend (see `Kind::is_chosen`) and
     /// that was not cancelled, in the language of `plain`.
-    pub(super) fn new(
-        config: &Config,
-        plain: &Plain,
-        day: &Day,
-        session: &Session,
-    ) -> Option<OneTap> {
+    fn new(config: &Config, plain: &Plain, day: &Day, session: &Session) -> Option<OneTap> {
         if !session.kind.is_chosen() || session.cancelled {
             return None;
         }
@@ -56,25 +81,41 @@ impl OneTap {
             details.push_str("\n\n");
         }
         details.push_str(&page);
-        let details = encode_query_value(&details);
-        let location = plain
-            .location(session)
-            .map(|l| format!("&location={}", encode_query_value(&plain.isolated(&l))))
-            .unwrap_or_default();
-        let google = format!(
-            "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&ctz={}&details={details}{location}",
-            encode_query_value(&title),
-            start.format("%Y%m%dT%H%M%SZ"),
-            end.format("%Y%m%dT%H%M%SZ"),
-            encode_query_value(zone.name()),
-        );
-        let outlook = format!(
-            "https://outlook.office.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&startdt={}&enddt={}&body={details}{location}",
-            encode_query_value(&title),
-            start.format("%Y-%m-%dT%H:%M:%SZ"),
-            end.format("%Y-%m-%dT%H:%M:%SZ"),
-        );
-        Some(OneTap { google, outlook })
+        let mut body = encode_query_value(&details);
+        if let Some(location) = plain.location(session) {
+            body.push_str("&location=");
+            body.push_str(&encode_query_value(&plain.isolated(&location)));
+        }
+        Some(OneTap {
+            title: encode_query_value(&title),
+            body,
+            start,
+            end,
+            zone: encode_query_value(zone.name()),
+        })
+    }
+
+    /// The Google Calendar link.
+    pub(super) fn google(&self) -> String {
+        format!(
+            "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&ctz={}&details={}",
+            self.title,
+            self.start.format("%Y%m%dT%H%M%SZ"),
+            self.end.format("%Y%m%dT%H%M%SZ"),
+            self.zone,
+            self.body,
+        )
+    }
+
+    /// The Outlook on the web link.
+    pub(super) fn outlook(&self) -> String {
+        format!(
+            "https://outlook.office.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&startdt={}&enddt={}&body={}",
+            self.title,
+            self.start.format("%Y-%m-%dT%H:%M:%SZ"),
+            self.end.format("%Y-%m-%dT%H:%M:%SZ"),
+            self.body,
+        )
     }
 }
 

@@ -22,6 +22,7 @@ use super::dates::{DateFormats, DayTimes};
 use super::grammar::Grammar;
 use super::localize::{Localized, Localizer};
 use super::minify;
+use super::one_tap::{OneTap, OneTaps};
 use super::plain::Plain;
 use super::publish::Published;
 use super::qr::Printed;
@@ -56,6 +57,8 @@ pub(crate) struct LanguageViews<'a> {
     organisers: Vec<PersonView>,
     /// The JSON-LD of every session.
     sessions_ld: Arc<Sessions>,
+    /// Each session's links to put it in a web calendar.
+    one_taps: OneTaps,
     /// A hash of the programme (see `render::programme_key`).
     programme_key: Key,
     /// What the template context of every page of the language has ([`LanguageValues`]).
@@ -154,6 +157,7 @@ impl<'a> LanguageViews<'a> {
             people,
             organisers,
             sessions_ld: Arc::default(),
+            one_taps: Vec::new(),
             programme_key,
             base: Context::new(),
             base_key: 0,
@@ -167,6 +171,7 @@ impl<'a> LanguageViews<'a> {
                 .part(language.code.as_bytes());
             digest.finish()
         };
+        views.one_taps = OneTap::all(config, &views.plain());
         views.sessions_ld = sessions.get_or(sessions_key, || {
             Arc::new(Sessions::new(config, &views.plain()))
         });
@@ -520,7 +525,8 @@ impl<'a> LanguageViews<'a> {
             .days
             .iter()
             .zip(&self.times)
-            .map(|(day, times)| DayView::new(day, times, &sources))
+            .enumerate()
+            .map(|(d, (day, times))| DayView::new(d, day, times, &sources))
             .collect()
     }
 
@@ -540,12 +546,12 @@ impl<'a> LanguageViews<'a> {
     /// What the views of sessions are made from.
     fn sources<'s>(&'s self, plain: &'s Plain<'s>) -> Sources<'s> {
         Sources {
-            config: self.config,
             event: self.event,
             localizer: &self.localizer,
             strings: &self.strings,
             plain,
             grammar: &self.grammar,
+            one_taps: &self.one_taps,
         }
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::dates::{DateFormats, DayTimes, Times};
 use super::grammar::Grammar;
 use super::localize::{Localized, Localizer};
-use super::one_tap::OneTap;
+use super::one_tap::{OneTap, OneTaps};
 use super::plain::Plain;
 use super::routes::{self, PageRef};
 use super::strings::Strings;
@@ -230,26 +230,28 @@ pub(crate) struct DayView {
     sessions: Vec<SessionView>,
 }
 
-/// What a language's views of sessions are made from besides the event: the site's
-/// configuration, its text chosen by the localizer, and as plain text (for the links that
-/// add a session to a calendar).
+/// What a language's views of sessions are made from besides the event: its text chosen by
+/// the localizer, and as plain text, and each session's links to a web calendar.
 pub(crate) struct Sources<'s> {
-    pub(crate) config: &'s Config,
     pub(crate) event: &'s Event,
     pub(crate) localizer: &'s Localizer<'s>,
     pub(crate) strings: &'s Strings,
     pub(crate) plain: &'s Plain<'s>,
     pub(crate) grammar: &'s Grammar,
+    /// Each session's links to put it in a web calendar, by day.
+    pub(crate) one_taps: &'s OneTaps,
 }
 
 impl DayView {
-    pub(crate) fn new(day: &Day, times: &DayTimes, sources: &Sources) -> DayView {
+    /// The `d`th day of the programme.
+    pub(crate) fn new(d: usize, day: &Day, times: &DayTimes, sources: &Sources) -> DayView {
         let localizer = sources.localizer;
         let sessions = day
             .sessions
             .iter()
             .zip(&times.sessions)
-            .map(|(session, times)| SessionView::new(day, session, times, sources))
+            .zip(&sources.one_taps[d])
+            .map(|((session, times), one_tap)| SessionView::new(session, times, one_tap, sources))
             .collect();
         DayView {
             anchor: format!("day-{}", day.date),
@@ -343,14 +345,18 @@ impl Labels<'_> {
 }
 
 impl SessionView {
-    fn new(day: &Day, session: &Session, times: &Times, sources: &Sources) -> SessionView {
+    fn new(
+        session: &Session,
+        times: &Times,
+        one_tap: &Option<OneTap>,
+        sources: &Sources,
+    ) -> SessionView {
         let (event, localizer, strings) = (sources.event, sources.localizer, sources.strings);
         let labels = Labels {
             strings,
             grammar: sources.grammar,
             localizer,
         };
-        let one_tap = OneTap::new(sources.config, sources.plain, day, session);
         let ids = |people: &[Person]| {
             people
                 .iter()
@@ -375,8 +381,8 @@ impl SessionView {
             cancelled: session.cancelled,
             starrable: session.kind.is_chosen(),
             calendar: routes::session_calendar(&localizer.language.code, &session.id),
-            google_calendar: one_tap.as_ref().map(|links| links.google.clone()),
-            outlook_calendar: one_tap.map(|links| links.outlook),
+            google_calendar: one_tap.as_ref().map(OneTap::google),
+            outlook_calendar: one_tap.as_ref().map(OneTap::outlook),
             moderators: ids(&session.moderators),
             speakers: ids(&session.speakers),
             moderators_label: labels.of(&session.moderators, event, "moderator", "moderators"),
@@ -427,7 +433,7 @@ impl AppearanceView {
                 let first = seen.insert((a.day, a.session));
                 let day_model = &event.programme.days[a.day];
                 let session = &day_model.sessions[a.session];
-                let one_tap = OneTap::new(sources.config, sources.plain, day_model, session);
+                let one_tap = &sources.one_taps[a.day][a.session];
                 let day = &times[a.day];
                 let times = &day.sessions[a.session];
                 let role_key = match a.role {
@@ -450,8 +456,8 @@ impl AppearanceView {
                     cancelled: session.cancelled,
                     starrable: session.kind.is_chosen(),
                     calendar: routes::session_calendar(code, &session.id),
-                    google_calendar: one_tap.as_ref().map(|links| links.google.clone()),
-                    outlook_calendar: one_tap.map(|links| links.outlook),
+                    google_calendar: one_tap.as_ref().map(OneTap::google),
+                    outlook_calendar: one_tap.as_ref().map(OneTap::outlook),
                     links: LinksView::new(&session.links),
                 }
             })
