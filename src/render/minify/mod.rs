@@ -9,6 +9,8 @@
 //! space between two links in a `div`). A page that holds raw HTML is published as it is
 //! rendered.
 
+mod pieces;
+
 use std::sync::LazyLock;
 
 use super::markdown::RAW_HTML_MARK;
@@ -33,9 +35,14 @@ pub(super) fn finish(config: &Config, html: Vec<u8>) -> Vec<u8> {
         return html;
     }
     let tag = html_tag(&html).map(|range| html[range].to_vec());
-    let minified = minify_html::minify(&html, &SETTINGS);
+    let minified = pieces::minify(&html, pieces::MAX_PIECE, minified);
     drop(html);
     with_html_tag(minified, tag)
+}
+
+/// `html` minified whole.
+fn minified(html: &[u8]) -> Vec<u8> {
+    minify_html::minify(html, &SETTINGS)
 }
 
 /// Where the `<html …>` tag of a page is.
