@@ -279,7 +279,7 @@ mod tests {
             "<article id=a><h3>T</h3><p>{}</p></article>",
             "x".repeat(600)
         );
-        let page = format!("<main><ul><li>{session}<li>{session}</ul></main>");
+        let page = format!("<main><ul><li>{session}</li><li>{session}</li></ul></main>");
         let pieces = pieces(page.as_bytes(), 1000).unwrap();
         let names: Vec<&str> = pieces.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["article", "article"]);
@@ -328,5 +328,65 @@ mod tests {
         assert_eq!(cut.len(), 1);
         assert_eq!(cut[0].range, 0..page.len());
         assert_eq!(minify(page.as_bytes(), 800, whole), whole(page.as_bytes()));
+    }
+
+    /// The pages of the site at `root` as rendered, not minified: the site copied into a
+    /// folder of its own, its configuration's `minify` turned off.
+    fn pages_unminified(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let copy = tempfile::tempdir().unwrap();
+        let skipped = ["target", "public", "tests", "fuzz"];
+        let walk = walkdir::WalkDir::new(root).into_iter().filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name.starts_with('.') || skipped.contains(&name.as_ref()))
+        });
+        for entry in walk {
+            let entry = entry.unwrap();
+            let to = copy.path().join(entry.path().strip_prefix(root).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        let config = copy.path().join(crate::config::CONFIG_FILE);
+        let text = std::fs::read_to_string(&config).unwrap();
+        let text: String = text
+            .lines()
+            .filter(|l| !l.starts_with("minify:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&config, text + "minify: false\n").unwrap();
+        let built = crate::pipeline::build(copy.path(), &Default::default()).unwrap();
+        built
+            .output
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn every_page_of_the_example_and_the_test_sites_minifies_in_pieces_to_its_bytes_whole() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut roots = vec![manifest.to_path_buf()];
+        for entry in std::fs::read_dir(manifest.join("tests/sites")).unwrap() {
+            roots.push(entry.unwrap().path());
+        }
+        let mut cut = 0;
+        for root in roots {
+            for (path, page) in pages_unminified(&root) {
+                let expected = whole(&page);
+                for size in [600, 2_000, 16_000, MAX_PIECE] {
+                    cut += usize::from(pieces(&page, size).is_some_and(|p| !p.is_empty()));
+                    assert!(
+                        minify(&page, size, whole) == expected,
+                        "{}: {path} in pieces of {size} bytes differs from it minified whole",
+                        root.display()
+                    );
+                }
+            }
+        }
+        // The pages are cut, not minified whole because they could not be.
+        assert!(cut > 100, "only {cut} pages were cut into pieces");
     }
 }
