@@ -51,11 +51,13 @@ use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::event::{Event, Speaker};
 use crate::memo::{Digest, Key, Memo};
+use one_tap::OneTaps;
 use pages::LanguageViews;
 use publish::Published;
 pub(crate) use publish::Store;
 pub(crate) use revisions::{fingerprints, Revision, Revisions};
 use routes::PageRef;
+use search::ResultWords;
 pub(crate) use strings::untranslated;
 use structured::Sessions;
 pub(crate) use theme::Theme;
@@ -69,6 +71,10 @@ pub(crate) struct Memos {
     markdown: Memo<Arc<str>>,
     /// The JSON-LD of every session of a language, by what it is made from.
     sessions: Memo<Arc<Sessions>>,
+    /// The web calendar links of every session of a language, by what they are made from.
+    one_taps: Memo<Arc<OneTaps>>,
+    /// The folded words of each search result, by its texts.
+    search_words: Memo<ResultWords>,
 }
 
 impl Memos {
@@ -77,6 +83,8 @@ impl Memos {
         Memos {
             markdown: Memo::new(),
             sessions: Memo::new(),
+            one_taps: Memo::new(),
+            search_words: Memo::new(),
         }
     }
 
@@ -85,6 +93,8 @@ impl Memos {
         Memos {
             markdown: Memo::disabled(),
             sessions: Memo::disabled(),
+            one_taps: Memo::disabled(),
+            search_words: Memo::disabled(),
         }
     }
 
@@ -92,6 +102,8 @@ impl Memos {
     pub(crate) fn finish(&mut self, succeeded: bool) {
         self.markdown.finish(succeeded);
         self.sessions.finish(succeeded);
+        self.one_taps.finish(succeeded);
+        self.search_words.finish(succeeded);
     }
 }
 
@@ -127,7 +139,7 @@ pub(crate) fn render(
                 language,
                 programme,
                 &memos.markdown,
-                &memos.sessions,
+                (&memos.sessions, &memos.one_taps),
                 as_of,
             )
         })
@@ -148,7 +160,7 @@ pub(crate) fn render(
     done("rendered the pages, feeds and exports");
     // On its own, after the pages (which keep every core busy), so that `--verbose` gives its
     // share of a build, which the benchmark reports (docs/search.md).
-    render_search(&views, &published);
+    render_search(&views, &memos.search_words, &published);
     done("wrote the search index");
     let worker = (!preview).then(|| site_key(programme, event, theme, timestamp));
     offline::publish(event, theme, &views, worker, &published);
@@ -217,10 +229,10 @@ fn render_pages(config: &Config, event: &Event, views: &[LanguageViews], publish
 }
 
 /// The search index of every language (see [`search`]).
-fn render_search(views: &[LanguageViews], published: &Published) {
+fn render_search(views: &[LanguageViews], memo: &Memo<ResultWords>, published: &Published) {
     let order = usize::MAX - 1;
     views.par_iter().for_each(|view| {
-        for (path, json) in view.search_files() {
+        for (path, json) in view.search_files(memo) {
             published.put(order, path, json.into_bytes());
         }
     });

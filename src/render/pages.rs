@@ -27,7 +27,7 @@ use super::plain::Plain;
 use super::publish::Published;
 use super::qr::Printed;
 use super::routes::{self, PageRef};
-use super::search;
+use super::search::{self, ResultWords};
 use super::strings::Strings;
 use super::structured::{self, Sessions};
 use super::theme::Theme;
@@ -58,7 +58,7 @@ pub(crate) struct LanguageViews<'a> {
     /// The JSON-LD of every session.
     sessions_ld: Arc<Sessions>,
     /// Each session's links to put it in a web calendar.
-    one_taps: OneTaps,
+    one_taps: Arc<OneTaps>,
     /// A hash of the programme (see `render::programme_key`).
     programme_key: Key,
     /// What the template context of every page of the language has ([`LanguageValues`]).
@@ -82,7 +82,7 @@ struct Assembled {
 
 impl<'a> LanguageViews<'a> {
     /// Prepares the views of one language; Markdown already rendered comes from `markdown`,
-    /// the sessions' JSON-LD from `sessions`. `as_of` is the build's date, when the site is
+    /// the sessions' JSON-LD and web calendar links from `sessions` and `one_taps`. `as_of` is the build's date, when the site is
     /// published with its service worker, for the notice of a page given offline.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
@@ -92,7 +92,7 @@ impl<'a> LanguageViews<'a> {
         language: &'a Language,
         programme_key: Key,
         markdown: &'a Memo<Arc<str>>,
-        sessions: &Memo<Arc<Sessions>>,
+        (sessions, one_taps): (&Memo<Arc<Sessions>>, &Memo<Arc<OneTaps>>),
         as_of: Option<NaiveDate>,
     ) -> Result<LanguageViews<'a>, Error> {
         let localizer = Localizer::new(config, language, markdown);
@@ -157,7 +157,7 @@ impl<'a> LanguageViews<'a> {
             people,
             organisers,
             sessions_ld: Arc::default(),
-            one_taps: Vec::new(),
+            one_taps: Arc::default(),
             programme_key,
             base: Context::new(),
             base_key: 0,
@@ -171,9 +171,11 @@ impl<'a> LanguageViews<'a> {
                 .part(language.code.as_bytes());
             digest.finish()
         };
-        views.one_taps = OneTap::all(config, &views.plain());
         views.sessions_ld = sessions.get_or(sessions_key, || {
             Arc::new(Sessions::new(config, &views.plain()))
+        });
+        views.one_taps = one_taps.get_or(sessions_key, || {
+            Arc::new(OneTap::all(config, &views.plain()))
         });
         let (base, base_key) = {
             let values = views.language_values();
@@ -537,10 +539,11 @@ impl<'a> LanguageViews<'a> {
         (routes::agenda_sessions(self.code()), data)
     }
 
-    /// The search files of the language (see [`search`]): each path and its JSON.
-    pub(crate) fn search_files(&self) -> Vec<(String, String)> {
+    /// The search files of the language (see [`search`]): each path and its JSON; the words
+    /// of each result from `memo` when an earlier build folded the same texts.
+    pub(crate) fn search_files(&self, memo: &Memo<ResultWords>) -> Vec<(String, String)> {
         let plain = self.plain();
-        search::files(&self.sources(&plain), &self.times)
+        search::files(&self.sources(&plain), &self.times, memo)
     }
 
     /// What the views of sessions are made from.

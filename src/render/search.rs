@@ -23,7 +23,8 @@
 //! A person is found in every spelling of their name, from any language's search: the
 //! Latin "Dur" finds Varol Dur from the Arabic search, and "دور" from the English one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -33,6 +34,7 @@ use super::markdown;
 use super::routes::{self, PageRef};
 use super::views::Sources;
 use crate::event::Person;
+use crate::memo::{Digest, Memo};
 use crate::text::Text;
 
 /// How many postings a shard holds at most, about: at the benchmark's large scale (2,000
@@ -53,29 +55,25 @@ struct Index<'a> {
 /// Words with the results they are in, as they are gathered.
 #[derive(Default)]
 struct Words {
-    /// Each word's postings (see the module's doc), in the order of results.
-    postings: BTreeMap<String, Vec<u32>>,
+    /// Each word's postings (see the module's doc), in the order of results; put in order
+    /// of words in their shards.
+    postings: HashMap<String, Vec<u32>>,
 }
 
 impl Words {
-    /// Adds the words of `text` to result `result`, as in its title when `title`; an Arabic
-    /// word with the article also without it, so that `شبكة` finds "الشبكة".
-    fn add(&mut self, result: usize, text: &str, title: bool) {
-        let posting = (result as u32) << 1 | u32::from(title);
-        for word in fold::words(text) {
-            if let Some(bare) = without_article(&word) {
-                self.add_word(bare.to_string(), posting);
+    /// Adds the words of result `result` (see [`ResultWords`]).
+    fn add(&mut self, result: usize, words: &ResultWords) {
+        for (word, title) in words.iter() {
+            let posting = (result as u32) << 1 | u32::from(*title);
+            let postings = match self.postings.get_mut(word.as_str()) {
+                Some(postings) => postings,
+                None => self.postings.entry(word.clone()).or_default(),
+            };
+            match postings.last_mut() {
+                // The same result again: in its title wins.
+                Some(last) if *last >> 1 == posting >> 1 => *last |= posting,
+                _ => postings.push(posting),
             }
-            self.add_word(word, posting);
-        }
-    }
-
-    fn add_word(&mut self, word: String, posting: u32) {
-        let postings = self.postings.entry(word).or_default();
-        match postings.last_mut() {
-            // The same result again: in its title wins.
-            Some(last) if *last >> 1 == posting >> 1 => *last |= posting,
-            _ => postings.push(posting),
         }
     }
 
@@ -102,6 +100,36 @@ impl Words {
     }
 }
 
+/// The folded words of one result's texts, in order, each with whether it is in the
+/// result's title or name; an Arabic word with the article also without it, so that `شبكة`
+/// finds "الشبكة". Kept by `serve` from one build to the next by its texts: an edit folds
+/// again only the texts it changed.
+pub(super) type ResultWords = Arc<Vec<(String, bool)>>;
+
+/// The [`ResultWords`] of `texts` (each with whether it is a title), from `memo` when an
+/// earlier build folded the same.
+fn result_words(texts: &[(&str, bool)], memo: &Memo<ResultWords>) -> ResultWords {
+    let key = || {
+        let mut digest = Digest::new("search words");
+        for (text, title) in texts {
+            digest.part(text.as_bytes()).part(&[u8::from(*title)]);
+        }
+        digest.finish()
+    };
+    memo.get_or(key, || {
+        let mut words = Vec::new();
+        for &(text, title) in texts {
+            for word in fold::words(text) {
+                if let Some(bare) = without_article(&word) {
+                    words.push((bare.to_string(), title));
+                }
+                words.push((word, title));
+            }
+        }
+        Arc::new(words)
+    })
+}
+
 /// A folded Arabic word without its article, alone or after و ب ف ك ("and", "with", "so",
 /// "as"), or after ل ("for", which takes the alef: "للشبكة"), when at least two letters are
 /// left.
@@ -122,8 +150,13 @@ fn shard_of(word: &str, shards: usize) -> usize {
     (first * 31 + second) % shards
 }
 
-/// The search files of the language of `sources`: each path and its JSON.
-pub(super) fn files(sources: &Sources, times: &[DayTimes]) -> Vec<(String, String)> {
+/// The search files of the language of `sources`: each path and its JSON. The words of each
+/// result come from `memo` when an earlier build folded the same texts.
+pub(super) fn files(
+    sources: &Sources,
+    times: &[DayTimes],
+    memo: &Memo<ResultWords>,
+) -> Vec<(String, String)> {
     let (event, localizer, plain) = (sources.event, sources.localizer, sources.plain);
     let lang = plain.lang;
     let mut results: Vec<Vec<String>> = Vec::new();
@@ -154,18 +187,14 @@ pub(super) fn files(sources: &Sources, times: &[DayTimes]) -> Vec<(String, Strin
             detail.extend(plain.room(session));
             let path = routes::session(lang, &session.id);
             let r = result("session", path, &session.title, detail.join(" · "));
-            words.add(r, plain.text(&session.title), true);
-            if let Some((description, _)) = plain.description(session) {
-                words.add(r, &description, false);
-            }
+            let description = plain.description(session).map(|(text, _)| text);
+            let mut texts = vec![(plain.text(&session.title), true)];
+            texts.extend(description.as_deref().map(|text| (text, false)));
             for person in session.moderators.iter().chain(&session.speakers) {
-                for name in names(person) {
-                    words.add(r, name, false);
-                }
+                texts.extend(names(person).into_iter().map(|name| (name, false)));
             }
-            if let Some(room) = plain.room(session) {
-                words.add(r, room, false);
-            }
+            texts.extend(plain.room(session).map(|room| (room, false)));
+            words.add(r, &result_words(&texts, memo));
         }
     }
     for speaker in &event.speakers {
@@ -178,17 +207,20 @@ pub(super) fn files(sources: &Sources, times: &[DayTimes]) -> Vec<(String, Strin
         let position = position.join(plain.ui("comma", ", "));
         let path = routes::speaker(lang, &speaker.id);
         let r = result("speaker", path, &speaker.name, position.clone());
-        for name in spellings(&speaker.name) {
-            words.add(r, name, true);
-        }
-        words.add(r, &position, false);
-        words.add(r, &markdown::to_text(plain.text(&speaker.biography)), false);
+        let biography = markdown::to_text(plain.text(&speaker.biography));
+        let mut texts: Vec<(&str, bool)> = spellings(&speaker.name)
+            .into_iter()
+            .map(|name| (name, true))
+            .collect();
+        texts.extend([(position.as_str(), false), (biography.as_str(), false)]);
+        words.add(r, &result_words(&texts, memo));
     }
     for (i, page) in event.pages.iter().enumerate() {
         let path = PageRef::Page(i).dir(event, lang);
         let r = result("page", path, &page.title, String::new());
-        words.add(r, plain.text(&page.title), true);
-        words.add(r, &markdown::to_text(plain.text(&page.body)), false);
+        let body = markdown::to_text(plain.text(&page.body));
+        let texts = [(plain.text(&page.title), true), (body.as_str(), false)];
+        words.add(r, &result_words(&texts, memo));
     }
     let postings: usize = words.postings.values().map(Vec::len).sum();
     let shards = postings.div_ceil(POSTINGS_PER_SHARD).clamp(1, MOST_SHARDS);
@@ -243,10 +275,13 @@ mod tests {
 
     #[test]
     fn postings_are_gaps_with_the_title_flag() {
+        let memo = Memo::disabled();
         let mut words = Words::default();
-        words.add(0, "Emploi et emploi", false);
-        words.add(0, "Emploi", true);
-        words.add(3, "emploi", false);
+        words.add(
+            0,
+            &result_words(&[("Emploi et emploi", false), ("Emploi", true)], &memo),
+        );
+        words.add(3, &result_words(&[("emploi", false)], &memo));
         let shards = words.shards(1);
         assert_eq!(shards[0], r#"{"emploi":[1,5],"et":[0]}"#);
     }
