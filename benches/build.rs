@@ -5,8 +5,9 @@
 //! rebuild with no change, and edit-to-visible in `serve` after a biography edit; it reports
 //! peak memory (GNU time's maximum resident set), and times Hugo on the same content when
 //! `hugo` is installed, twice: with templates that make the same pages (`benches/hugo/layouts`)
-//! and with a skeleton of each page (`benches/hugo/skeleton`). Several runs; median and spread
-//! (max − min). Then the search index's share of a full build, from `--verbose`'s stages
+//! and with a skeleton of each page (`benches/hugo/skeleton`), and this machine's floor for
+//! majlis's output: writing the same bytes into as many files in a fresh folder, on the disk
+//! and in memory. Several runs; median and spread (max − min). Then the search index's share of a full build, from `--verbose`'s stages
 //! (issue 22: at most 15%), and the times of `majlis check` on inputs that once cost far more
 //! than their size (`support::costly`), each at three sizes (MAJLIS_BENCH_COSTLY=0 skips
 //! them).
@@ -103,6 +104,47 @@ fn settle() {
 /// ran before rather than on the generator.
 fn fresh_output(work: &Path, name: &str, run: usize) -> PathBuf {
     work.join(format!("{name}-{}-{run}", std::process::id()))
+}
+
+/// This machine's floor for an output: the time it takes to write the same bytes into as
+/// many files (and their folders) in a fresh folder, on every core, as a build does. What a
+/// generator does beyond it is its own work.
+fn output_floor(output: &Path, parent: &Path, name: &str, scale: Scale) -> (Measure, Vec<PathBuf>) {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(output)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let path = entry.path().strip_prefix(output).unwrap().to_path_buf();
+            (path, std::fs::read(entry.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut measure = Measure::default();
+    let mut made = Vec::new();
+    for run in 0..runs(scale) {
+        let out = fresh_output(parent, name, run);
+        settle();
+        let started = Instant::now();
+        std::thread::scope(|scope| {
+            for part in files.chunks(files.len().div_ceil(cores).max(1)) {
+                let out = &out;
+                scope.spawn(move || {
+                    for (path, bytes) in part {
+                        let path = out.join(path);
+                        if let Some(folder) = path.parent() {
+                            std::fs::create_dir_all(folder).unwrap();
+                        }
+                        std::fs::write(path, bytes).unwrap();
+                    }
+                });
+            }
+        });
+        measure.seconds.push(started.elapsed().as_secs_f64());
+        made.push(out);
+    }
+    (measure, made)
 }
 
 fn runs(scale: Scale) -> usize {
@@ -431,8 +473,10 @@ fn main() {
     let work = kept.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("majlis-bench-{}", std::process::id()))
     });
-    println!("| scale | sessions | full build | rebuild, no change | edit-to-visible (serve) | peak memory | Hugo full build | Hugo peak memory | time vs Hugo | memory vs Hugo | time vs Hugo skeleton | memory vs Hugo skeleton |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| scale | sessions | full build | rebuild, no change | edit-to-visible (serve) | peak memory | output floor | time vs floor | Hugo full build | Hugo peak memory | time vs Hugo | memory vs Hugo | time vs Hugo skeleton | memory vs Hugo skeleton |");
+    println!(
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    );
     let mut outputs = Vec::new();
     let mut in_memory_rows = Vec::new();
     let mut search_rows = Vec::new();
@@ -442,9 +486,24 @@ fn main() {
         synthetic::majlis_site(&site, scale);
         synthetic::hugo_site(&hugo, scale);
         let runs = builds(&site, &hugo, &work, scale);
+        // The floor of majlis's own output, on the disk and in memory.
+        let first = runs.outputs[0].clone();
+        let (floor, made) = output_floor(&first, &work, &format!("{}-floor", scale.name), scale);
+        outputs.extend(made);
+        let floor_in_memory = in_memory().map(|memory| {
+            let name = format!("majlis-bench-floor-{}", scale.name);
+            let (floor, made) = output_floor(&first, &memory, &name, scale);
+            for out in made {
+                let _ = std::fs::remove_dir_all(out);
+            }
+            floor
+        });
         outputs.extend(runs.outputs);
         if let Some(majlis) = &runs.majlis_in_memory {
             let mut row = format!("| {} | {} |", scale.name, majlis.time());
+            if let Some(floor) = &floor_in_memory {
+                row += &format!(" {} | {} |", floor.time(), time_ratio(majlis, floor));
+            }
             for hugo in runs.hugo.iter().filter_map(|h| h.in_memory.as_ref()) {
                 row += &format!(" {} | {} |", hugo.time(), time_ratio(majlis, hugo));
             }
@@ -457,13 +516,15 @@ fn main() {
         let visible = edit_to_visible(&site, scale);
         search_rows.push(search_share(&site, &work, scale));
         let mut row = format!(
-            "| {} | {} | {} | {} | {} | {:.0} MiB |",
+            "| {} | {} | {} | {} | {} | {:.0} MiB | {} | {} |",
             scale.name,
             scale.sessions,
             full.time(),
             again.time(),
             visible.map_or("–".into(), |m| m.time()),
             full.peak_mib(),
+            floor.time(),
+            time_ratio(&full, &floor),
         );
         match runs.hugo.as_slice() {
             [same, skeleton] => {
@@ -484,8 +545,8 @@ fn main() {
     }
     if !in_memory_rows.is_empty() {
         println!("\nFull builds with the output in memory (/dev/shm), without the disk's costs:\n");
-        println!("| scale | full build | Hugo full build | time vs Hugo | Hugo skeleton | time vs Hugo skeleton |");
-        println!("| --- | --- | --- | --- | --- | --- |");
+        println!("| scale | full build | output floor | time vs floor | Hugo full build | time vs Hugo | Hugo skeleton | time vs Hugo skeleton |");
+        println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for row in in_memory_rows {
             println!("{row}");
         }

@@ -250,7 +250,7 @@ fn spellings(text: &Text) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{shard_of, without_article, Words};
+    use super::{result_words, shard_of, without_article, Memo, Words};
 
     #[test]
     fn an_arabic_word_is_found_without_its_article() {

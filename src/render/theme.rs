@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
@@ -29,6 +30,10 @@ pub(crate) struct Theme {
     pub assets: BTreeMap<String, Asset>,
     /// Interface strings by language.
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// The largest page each template has made, the room its next page starts with: a large
+    /// programme grows to megabytes, and each time a buffer outgrows its room it is copied
+    /// into one twice its size, both held at once.
+    largest: Mutex<HashMap<String, usize>>,
 }
 
 impl Theme {
@@ -108,6 +113,7 @@ impl Theme {
             sources,
             assets,
             strings,
+            largest: Mutex::default(),
         })
     }
 
@@ -124,10 +130,17 @@ impl Theme {
         template: &str,
         context: &tera::Context,
     ) -> Result<Vec<u8>, Error> {
-        let mut html = Vec::with_capacity(16 * 1024);
+        let largest = |sizes: &mut HashMap<String, usize>| sizes.get(template).copied();
+        let room = self.largest.lock().ok().as_deref_mut().and_then(largest);
+        // A quarter more than the largest yet: the same page in another language.
+        let mut html = Vec::with_capacity(room.map_or(16 * 1024, |n| n + n / 4));
         self.tera
             .render_to(template, context, &mut html)
             .map_err(|e| template_error(&e, &self.sources))?;
+        if let Ok(mut sizes) = self.largest.lock() {
+            let size = sizes.entry(template.to_string()).or_default();
+            *size = (*size).max(html.len());
+        }
         Ok(html)
     }
 }
