@@ -146,17 +146,13 @@ pub(crate) fn render(
         .collect::<Result<Vec<_>, Error>>()?;
     let published = Published::new(store);
     // Pages, feeds and exports are independent of each other: all at once, on every core.
-    rayon::join(
-        || render_pages(config, event, &views, &published),
-        || {
-            let feeds = Feeds {
-                timestamp,
-                revisions,
-                programme,
-            };
-            render_feeds(config, event, theme, &views, feeds, &published)
-        },
-    );
+    render_pages(config, event, &views, &published);
+    let feeds = Feeds {
+        timestamp,
+        revisions,
+        programme,
+    };
+    render_feeds(config, event, theme, &views, feeds, &published);
     done("rendered the pages, feeds and exports");
     // On its own, after the pages (which keep every core busy), so that `--verbose` gives its
     // share of a build, which the benchmark reports (docs/search.md).
