@@ -235,7 +235,7 @@ fn render_into(
     stages: &mut Stages,
 ) -> Result<(Vec<String>, Vec<Translatable>), Errors> {
     let Checked { config, event, .. } = checked;
-    let theme = Theme::load(root, config)?;
+    let theme = memos.theme(root, config)?;
     stages.done("loaded the theme");
     let interface = render::untranslated(config, event, &theme);
     // Without a timestamp, the newest change to the files the programme is made from stands

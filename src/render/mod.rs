@@ -75,6 +75,8 @@ pub(crate) struct Memos {
     one_taps: Memo<Arc<OneTaps>>,
     /// The folded words of each search result, by its texts.
     search_words: Memo<ResultWords>,
+    /// The theme, by its files.
+    themes: Memo<Arc<Theme>>,
 }
 
 impl Memos {
@@ -85,6 +87,7 @@ impl Memos {
             sessions: Memo::new(),
             one_taps: Memo::new(),
             search_words: Memo::new(),
+            themes: Memo::new(),
         }
     }
 
@@ -95,6 +98,7 @@ impl Memos {
             sessions: Memo::disabled(),
             one_taps: Memo::disabled(),
             search_words: Memo::disabled(),
+            themes: Memo::disabled(),
         }
     }
 
@@ -104,6 +108,12 @@ impl Memos {
         self.sessions.finish(succeeded);
         self.one_taps.finish(succeeded);
         self.search_words.finish(succeeded);
+        self.themes.finish(succeeded);
+    }
+
+    /// The theme the configuration names (see [`Theme::load_with`]).
+    pub(crate) fn theme(&self, root: &Path, config: &Config) -> Result<Arc<Theme>, Errors> {
+        Theme::load_with(root, config, &self.themes)
     }
 }
 

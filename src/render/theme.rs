@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
@@ -12,12 +12,15 @@ use super::assets::{self, Asset};
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::files::list_published_tree;
 use crate::diagnostics::{Error, Errors, Place, Problem};
-use crate::memo::{Digest, Key};
+use crate::memo::{Digest, Key, Memo};
 use crate::yaml;
 
 static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A loaded theme.
+/// A theme's files: by path in the theme, the file each came from and its bytes.
+type ThemeFiles = BTreeMap<String, (PathBuf, Vec<u8>)>;
+
 pub(crate) struct Theme {
     /// The templates, parsed once.
     pub tera: Tera,
@@ -39,7 +42,33 @@ pub(crate) struct Theme {
 impl Theme {
     /// Loads the theme named in the configuration.
     pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Errors> {
-        let mut files: BTreeMap<String, (PathBuf, Vec<u8>)> = BTreeMap::new();
+        Theme::from_files(Theme::files(root, config)?)
+    }
+
+    /// Loads the theme named in the configuration, or takes it from `memo` when an earlier
+    /// build loaded the same files: `serve` then parses its templates only after an edit to
+    /// one of them (a fifth of an edit-to-visible on the example).
+    pub(crate) fn load_with(
+        root: &Path,
+        config: &Config,
+        memo: &Memo<Arc<Theme>>,
+    ) -> Result<Arc<Theme>, Errors> {
+        let files = Theme::files(root, config)?;
+        let mut digest = Digest::new("theme files");
+        for (key, (source, bytes)) in &files {
+            digest
+                .part(key.as_bytes())
+                .part(source.as_os_str().as_encoded_bytes())
+                .part(bytes);
+        }
+        let key = digest.finish();
+        memo.get_or_try(|| key, || Theme::from_files(files).map(Arc::new))
+    }
+
+    /// The theme's files, the default theme's overridden by the site's own: each by its path
+    /// in the theme, with the file it came from and its bytes.
+    fn files(root: &Path, config: &Config) -> Result<ThemeFiles, Errors> {
+        let mut files: ThemeFiles = BTreeMap::new();
         collect_embedded(&DEFAULT_THEME, &mut files);
         let folder = Path::new("themes").join(&config.theme);
         if root.join(&folder).is_dir() {
@@ -60,7 +89,11 @@ impl Theme {
             )
             .into());
         }
+        Ok(files)
+    }
 
+    /// The theme made of `files`.
+    fn from_files(files: ThemeFiles) -> Result<Theme, Errors> {
         let mut errors = Errors::default();
         let mut templates = Vec::new();
         let mut sources = BTreeMap::new();
