@@ -126,6 +126,8 @@ struct Open {
     cuttable: bool,
     /// Whether what is in it can be a piece: it is neither `svg` nor `pre`, nor in one.
     inside_cuttable: bool,
+    /// Whether it is `svg` or in one, where a tag can close itself (`<path/>`).
+    svg: bool,
 }
 
 /// The pieces to cut `html` into, in order; none when its tags do not pair up or it holds
@@ -189,11 +191,15 @@ fn pieces(html: &[u8], max_piece: usize) -> Option<Vec<Piece>> {
             continue;
         }
         let inside = open.last().is_none_or(|parent| parent.inside_cuttable);
-        if VOID.contains(&name.as_slice()) || (self_closing && !inside) {
-            // Void, or self-closed in SVG (which is never cut into).
+        let svg = name == b"svg" || open.last().is_some_and(|parent| parent.svg);
+        // In HTML, `<span/>` opens a span, as a browser reads it.
+        if VOID.contains(&name.as_slice()) || (self_closing && svg) {
             continue;
         }
-        if TEXT.contains(&name.as_slice()) {
+        // In SVG, only a script and a style are text (minify-html's reading).
+        if TEXT.contains(&name.as_slice())
+            && (!svg || matches!(name.as_slice(), b"script" | b"style"))
+        {
             let close = [b"</".as_slice(), &name].concat();
             let text_end = find_ignoring_case(&html[at..], &close)?;
             at += text_end;
@@ -203,6 +209,7 @@ fn pieces(html: &[u8], max_piece: usize) -> Option<Vec<Piece>> {
                 && !OMISSIBLE.contains(&name.as_slice())
                 && !TEXT.contains(&name.as_slice()),
             inside_cuttable: inside && name != b"svg" && name != b"pre",
+            svg,
             name,
             start,
         });
@@ -317,6 +324,22 @@ mod tests {
         }
         let page = format!("<div><span>{text}<head></head></span></div>");
         assert_eq!(pieces(page.as_bytes(), 100_000), Some(Vec::new()));
+    }
+
+    #[test]
+    fn a_tag_closes_itself_only_in_svg() {
+        let text = "v ".repeat(400);
+        // The span stays open to the end of the page, as minify-html reads it: nothing
+        // after it is cut, since its end tag never comes.
+        let page = format!("<pre><span/></pre><div><b>{text}</b></div>");
+        assert_eq!(pieces(page.as_bytes(), 100_000), None);
+        assert_eq!(minify(page.as_bytes(), 700, whole), whole(page.as_bytes()));
+        let page = format!("<svg><path d=\"M0 0\"/><title>{text}</title></svg><div>{text}</div>");
+        let cut = pieces(page.as_bytes(), 100_000).unwrap();
+        assert_eq!(
+            cut.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["svg", "div"]
+        );
     }
 
     #[test]
