@@ -412,4 +412,90 @@ mod tests {
         // The pages are cut, not minified whole because they could not be.
         assert!(cut > 100, "only {cut} pages were cut into pieces");
     }
+
+    /// A page made of random pieces of HTML, well formed or not: tags the minifier treats
+    /// apart (omissible, void, text, SVG, `pre`), attributes quoted and not, comments,
+    /// spaces and stray brackets.
+    fn random_page(seed: &mut u64) -> String {
+        let mut next = |n: usize| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (*seed >> 33) as usize % n
+        };
+        let names = [
+            "div", "span", "p", "li", "ul", "a", "b", "pre", "svg", "path", "title", "script",
+            "textarea", "td", "tr", "table", "br", "img", "article", "section", "body", "i",
+        ];
+        let bits = [
+            " ",
+            "  \n ",
+            "text",
+            "a < b",
+            "&amp;",
+            "x&gt;y",
+            "<!-- c -->",
+            "é ش",
+            "/>",
+            ">",
+        ];
+        let mut page = String::new();
+        let mut open: Vec<&str> = Vec::new();
+        for _ in 0..600 {
+            // In text (a script, a title), only text and its end tag.
+            let in_text = open
+                .last()
+                .is_some_and(|name| ["script", "title", "textarea"].contains(name));
+            match next(10) {
+                0..=3 if in_text => page += "text",
+                0..=3 => {
+                    let name = names[next(names.len())];
+                    let attribute = match next(5) {
+                        0 => " class=\"a b\"",
+                        1 => " title='x > y'",
+                        2 => " data-x=y/",
+                        3 => " hidden",
+                        _ => "",
+                    };
+                    let close = if next(8) == 0 { "/>" } else { ">" };
+                    page += &format!("<{name}{attribute}{close}");
+                    // Void, or closed by itself in SVG: no end tag to come.
+                    let in_svg = name == "svg" || open.contains(&"svg");
+                    if !(VOID.contains(&name.as_bytes()) || (close == "/>" && in_svg)) {
+                        open.push(name);
+                    }
+                }
+                4..=6 => {
+                    if let Some(name) = open.pop() {
+                        page += &format!("</{name}>");
+                    }
+                }
+                _ => page += bits[next(bits.len())],
+            }
+        }
+        while let Some(name) = open.pop() {
+            if next(6) != 0 {
+                page += &format!("</{name}>");
+            }
+        }
+        page
+    }
+
+    #[test]
+    fn random_pages_minify_in_pieces_to_their_bytes_whole() {
+        let mut seed = 29;
+        let mut cut = 0;
+        for _ in 0..1000 {
+            let page = random_page(&mut seed);
+            let expected = whole(page.as_bytes());
+            for size in [600, 1_500, 4_000] {
+                cut += usize::from(pieces(page.as_bytes(), size).is_some_and(|p| !p.is_empty()));
+                assert!(
+                    minify(page.as_bytes(), size, whole) == expected,
+                    "in pieces of {size} bytes:\n{page}"
+                );
+            }
+        }
+        assert!(cut > 50, "only {cut} random pages were cut");
+    }
 }
