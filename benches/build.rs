@@ -7,8 +7,8 @@
 //! `hugo` is installed, twice: with templates that make the same pages (`benches/hugo/layouts`)
 //! and with a skeleton of each page (`benches/hugo/skeleton`), and this machine's floor for
 //! majlis's output: writing the same bytes into as many files in a fresh folder, on the disk
-//! and in memory. Several runs; median and spread (max − min). Then the search index's share of a full build, from `--verbose`'s stages
-//! (issue 22: at most 15%), and the times of `majlis check` on inputs that once cost far more
+//! and in memory. Several runs; median and spread (max − min). Then the search index's share
+//! of a full build, from `--verbose`'s stages (issue 22: at most 15%), and the times of `majlis check` on inputs that once cost far more
 //! than their size (`support::costly`), each at three sizes (MAJLIS_BENCH_COSTLY=0 skips
 //! them).
 

@@ -1037,6 +1037,23 @@ fn verbose_prints_how_long_each_stage_of_a_build_took() {
         &["--verbose", "build", "--output", out.to_str().unwrap()],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // `stage: 12.3 ms`, and where the system says it (Linux) `, peak memory so far 40 MiB`.
+    let timed = |line: &str, stage: &str| {
+        let Some(rest) = line.strip_prefix(&format!("{stage}: ")) else {
+            return false;
+        };
+        let (ms, memory) = rest.split_once(" ms").unwrap_or((rest, "?"));
+        let peak = memory
+            .strip_prefix(", peak memory so far ")
+            .and_then(|m| m.strip_suffix(" MiB"))
+            .is_some_and(|m| m.parse::<u64>().is_ok_and(|m| m > 0));
+        let memory_ok = if cfg!(target_os = "linux") {
+            peak
+        } else {
+            memory.is_empty() || peak
+        };
+        ms.parse::<f64>().is_ok() && memory_ok
+    };
     for stage in [
         "read the configuration",
         "read the content",
@@ -1048,9 +1065,7 @@ fn verbose_prints_how_long_each_stage_of_a_build_took() {
         "put the output in place",
     ] {
         assert!(
-            run.stderr
-                .lines()
-                .any(|l| l.starts_with(&format!("{stage}: ")) && l.contains(" ms")),
+            run.stderr.lines().any(|l| timed(l, stage)),
             "no time for `{stage}`:\n{}",
             run.stderr
         );

@@ -141,21 +141,11 @@ pub(crate) fn render(
     let views = config
         .languages
         .par_iter()
-        .map(|language| {
-            LanguageViews::new(
-                config,
-                event,
-                theme,
-                language,
-                programme,
-                &memos.markdown,
-                (&memos.sessions, &memos.one_taps),
-                as_of,
-            )
-        })
+        .map(|language| LanguageViews::new(config, event, theme, language, programme, memos, as_of))
         .collect::<Result<Vec<_>, Error>>()?;
     let published = Published::new(store);
-    // Pages, feeds and exports are independent of each other: all at once, on every core.
+    // The pages, then the feeds and exports, each on every core: one after the other, the
+    // build's peak memory is the larger of the two rather than their sum.
     render_pages(config, event, &views, &published);
     let feeds = Feeds {
         timestamp,

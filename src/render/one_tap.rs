@@ -4,6 +4,7 @@
 //! is also given the zone (`ctz`) to show the times in.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use rayon::prelude::*;
 
 use super::dates;
@@ -28,8 +29,8 @@ pub(super) struct OneTap {
     body: String,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-    /// The event's zone, encoded.
-    zone: String,
+    /// The event's zone, which Google shows the times in.
+    zone: Tz,
 }
 
 /// The links of every session of the programme, by day, in the language of `plain`.
@@ -91,7 +92,7 @@ impl OneTap {
             body,
             start,
             end,
-            zone: encode_query_value(zone.name()),
+            zone,
         })
     }
 
@@ -102,7 +103,7 @@ impl OneTap {
             self.title,
             self.start.format("%Y%m%dT%H%M%SZ"),
             self.end.format("%Y%m%dT%H%M%SZ"),
-            self.zone,
+            encode_query_value(self.zone.name()),
             self.body,
         )
     }

@@ -17,10 +17,10 @@ use crate::yaml;
 
 static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
-/// A loaded theme.
 /// A theme's files: by path in the theme, the file each came from and its bytes.
 type ThemeFiles = BTreeMap<String, (PathBuf, Vec<u8>)>;
 
+/// A loaded theme.
 pub(crate) struct Theme {
     /// The templates, parsed once.
     pub tera: Tera,
@@ -163,16 +163,20 @@ impl Theme {
         template: &str,
         context: &tera::Context,
     ) -> Result<Vec<u8>, Error> {
-        let largest = |sizes: &mut HashMap<String, usize>| sizes.get(template).copied();
-        let room = self.largest.lock().ok().as_deref_mut().and_then(largest);
+        let room = self
+            .largest
+            .lock()
+            .ok()
+            .and_then(|sizes| sizes.get(template).copied());
         // A quarter more than the largest yet: the same page in another language.
         let mut html = Vec::with_capacity(room.map_or(16 * 1024, |n| n + n / 4));
         self.tera
             .render_to(template, context, &mut html)
             .map_err(|e| template_error(&e, &self.sources))?;
-        if let Ok(mut sizes) = self.largest.lock() {
-            let size = sizes.entry(template.to_string()).or_default();
-            *size = (*size).max(html.len());
+        if room.is_none_or(|n| html.len() > n) {
+            if let Ok(mut sizes) = self.largest.lock() {
+                sizes.insert(template.to_string(), html.len());
+            }
         }
         Ok(html)
     }
