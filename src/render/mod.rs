@@ -141,7 +141,19 @@ pub(crate) fn render(
     let views = config
         .languages
         .par_iter()
-        .map(|language| LanguageViews::new(config, event, theme, language, programme, memos, as_of))
+        .map(|language| {
+            LanguageViews::new(
+                config,
+                event,
+                theme,
+                language,
+                programme,
+                &memos.markdown,
+                &memos.sessions,
+                &memos.one_taps,
+                as_of,
+            )
+        })
         .collect::<Result<Vec<_>, Error>>()?;
     let published = Published::new(store);
     // The pages, then the feeds and exports, each on every core: one after the other, the

@@ -35,7 +35,6 @@ use super::views::{
     Alternate, AppearanceView, Choice, DayView, EventView, LanguageInfo, NavItem, People,
     PersonView, Sources, SpeakerView, SwitcherItem,
 };
-use super::Memos;
 use crate::config::{Config, Language, CONFIG_FILE};
 use crate::diagnostics::{Error, Place as SourcePlace, Problem};
 use crate::event::Event;
@@ -83,7 +82,8 @@ struct Assembled {
 
 impl<'a> LanguageViews<'a> {
     /// Prepares the views of one language; Markdown already rendered, the sessions' JSON-LD
-    /// and their web calendar links come from `memos` when earlier builds made them. `as_of`
+    /// and their web calendar links come from `markdown`, `sessions` and `one_taps` when
+    /// earlier builds made them. `as_of`
     /// is the build's date, when the site is published with its service worker, for the
     /// notice of a page given offline.
     #[allow(clippy::too_many_arguments)]
@@ -93,10 +93,12 @@ impl<'a> LanguageViews<'a> {
         theme: &'a Theme,
         language: &'a Language,
         programme_key: Key,
-        memos: &'a Memos,
+        markdown: &'a Memo<Arc<str>>,
+        sessions: &Memo<Arc<Sessions>>,
+        one_taps: &Memo<Arc<OneTaps>>,
         as_of: Option<NaiveDate>,
     ) -> Result<LanguageViews<'a>, Error> {
-        let localizer = Localizer::new(config, language, &memos.markdown);
+        let localizer = Localizer::new(config, language, markdown);
         let grammar = Grammar::new(&language.locale).map_err(|e| {
             Error::new(
                 SourcePlace::file(CONFIG_FILE),
@@ -172,10 +174,10 @@ impl<'a> LanguageViews<'a> {
                 .part(language.code.as_bytes());
             digest.finish()
         };
-        views.sessions_ld = memos.sessions.get_or(sessions_key, || {
+        views.sessions_ld = sessions.get_or(sessions_key, || {
             Arc::new(Sessions::new(config, &views.plain()))
         });
-        views.one_taps = memos.one_taps.get_or(sessions_key, || {
+        views.one_taps = one_taps.get_or(sessions_key, || {
             Arc::new(OneTap::all(config, &views.plain()))
         });
         let (base, base_key) = {
