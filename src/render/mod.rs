@@ -57,7 +57,7 @@ use publish::Published;
 pub(crate) use publish::Store;
 pub(crate) use revisions::{fingerprints, Revision, Revisions};
 use routes::PageRef;
-use search::ResultWords;
+use search::SearchMemo;
 pub(crate) use strings::untranslated;
 use structured::Sessions;
 pub(crate) use theme::Theme;
@@ -73,8 +73,8 @@ pub(crate) struct Memos {
     sessions: Memo<Arc<Sessions>>,
     /// The web calendar links of every session of a language, by what they are made from.
     one_taps: Memo<Arc<OneTaps>>,
-    /// The folded words of each search result, by its texts.
-    search_words: Memo<ResultWords>,
+    /// The words of the search index, numbered, and those of each result, by its texts.
+    search: SearchMemo,
     /// The theme, by its files.
     themes: Memo<Arc<Theme>>,
 }
@@ -86,7 +86,7 @@ impl Memos {
             markdown: Memo::new(),
             sessions: Memo::new(),
             one_taps: Memo::new(),
-            search_words: Memo::new(),
+            search: SearchMemo::new(),
             themes: Memo::new(),
         }
     }
@@ -97,7 +97,7 @@ impl Memos {
             markdown: Memo::disabled(),
             sessions: Memo::disabled(),
             one_taps: Memo::disabled(),
-            search_words: Memo::disabled(),
+            search: SearchMemo::disabled(),
             themes: Memo::disabled(),
         }
     }
@@ -107,7 +107,7 @@ impl Memos {
         self.markdown.finish(succeeded);
         self.sessions.finish(succeeded);
         self.one_taps.finish(succeeded);
-        self.search_words.finish(succeeded);
+        self.search.finish(succeeded);
         self.themes.finish(succeeded);
     }
 
@@ -168,7 +168,7 @@ pub(crate) fn render(
     done("rendered the pages, feeds and exports");
     // On its own, after the pages (which keep every core busy), so that `--verbose` gives its
     // share of a build, which the benchmark reports (docs/search.md).
-    render_search(&views, &memos.search_words, &published);
+    render_search(&views, &memos.search, &published);
     done("wrote the search index");
     let worker = (!preview).then(|| site_key(programme, event, theme, timestamp));
     offline::publish(event, theme, &views, worker, &published);
@@ -237,7 +237,7 @@ fn render_pages(config: &Config, event: &Event, views: &[LanguageViews], publish
 }
 
 /// The search index of every language (see [`search`]).
-fn render_search(views: &[LanguageViews], memo: &Memo<ResultWords>, published: &Published) {
+fn render_search(views: &[LanguageViews], memo: &SearchMemo, published: &Published) {
     let order = usize::MAX - 1;
     views.par_iter().for_each(|view| {
         for (path, json) in view.search_files(memo) {

@@ -27,7 +27,7 @@ use super::plain::Plain;
 use super::publish::Published;
 use super::qr::Printed;
 use super::routes::{self, PageRef};
-use super::search::{self, ResultWords};
+use super::search::{self, SearchMemo};
 use super::strings::Strings;
 use super::structured::{self, Sessions};
 use super::theme::Theme;
@@ -544,7 +544,7 @@ impl<'a> LanguageViews<'a> {
 
     /// The search files of the language (see [`search`]): each path and its JSON; the words
     /// of each result from `memo` when an earlier build folded the same texts.
-    pub(crate) fn search_files(&self, memo: &Memo<ResultWords>) -> Vec<(String, String)> {
+    pub(crate) fn search_files(&self, memo: &SearchMemo) -> Vec<(String, String)> {
         let plain = self.plain();
         search::files(&self.sources(&plain), &self.times, memo)
     }

@@ -23,8 +23,8 @@
 //! A person is found in every spelling of their name, from any language's search: the
 //! Latin "Dur" finds Varol Dur from the Arabic search, and "دور" from the English one.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -34,7 +34,7 @@ use super::markdown;
 use super::routes::{self, PageRef};
 use super::views::Sources;
 use crate::event::Person;
-use crate::memo::{Digest, Memo};
+use crate::memo::{lock, Digest, Memo};
 use crate::text::Text;
 
 /// How many postings a shard holds at most, about: at the benchmark's large scale (2,000
@@ -52,23 +52,104 @@ struct Index<'a> {
     results: Vec<Vec<String>>,
 }
 
+/// What the search index keeps from one build to the next (in `serve`): every folded word
+/// it has met, numbered, and the words of each result by its texts, so that an edit folds
+/// again only the texts it changed and no word is hashed again.
+pub(crate) struct SearchMemo {
+    vocabulary: Vocabulary,
+    words: Memo<ResultWords>,
+}
+
+impl SearchMemo {
+    /// A memo that keeps what builds fold.
+    pub(crate) fn new() -> SearchMemo {
+        SearchMemo {
+            vocabulary: Vocabulary::default(),
+            words: Memo::new(),
+        }
+    }
+
+    /// A memo for one build: its words are numbered, but nothing is kept after it.
+    pub(crate) fn disabled() -> SearchMemo {
+        SearchMemo {
+            vocabulary: Vocabulary::default(),
+            words: Memo::disabled(),
+        }
+    }
+
+    /// Ends a build (see [`Memo::finish`]). The vocabulary only grows: the words a kept
+    /// result holds are its numbers.
+    pub(crate) fn finish(&mut self, succeeded: bool) {
+        self.words.finish(succeeded);
+    }
+}
+
+/// Every folded word met, each numbered once, for every language: the index of a language
+/// then gathers postings by number, in a list, rather than by word in a map.
+#[derive(Default)]
+struct Vocabulary {
+    numbered: Mutex<Numbered>,
+}
+
+#[derive(Default)]
+struct Numbered {
+    numbers: HashMap<Arc<str>, u32>,
+    words: Vec<Arc<str>>,
+}
+
+impl Vocabulary {
+    /// The numbers of `words`, in order, each numbered anew when it is new; one lock for all.
+    fn numbers(&self, words: impl IntoIterator<Item = (String, bool)>) -> Vec<u32> {
+        let mut numbered = lock(&self.numbered);
+        let Numbered {
+            numbers,
+            words: all,
+        } = &mut *numbered;
+        words
+            .into_iter()
+            .map(|(word, title)| {
+                let number = match numbers.get(word.as_str()) {
+                    Some(&number) => number,
+                    None => {
+                        let word: Arc<str> = word.into();
+                        let number = all.len() as u32;
+                        all.push(Arc::clone(&word));
+                        numbers.insert(word, number);
+                        number
+                    }
+                };
+                number << 1 | u32::from(title)
+            })
+            .collect()
+    }
+
+    /// The words numbered `numbers`, each with its number.
+    fn words(&self, numbers: impl Iterator<Item = usize>) -> Vec<(usize, Arc<str>)> {
+        let numbered = lock(&self.numbered);
+        numbers
+            .map(|n| (n, Arc::clone(&numbered.words[n])))
+            .collect()
+    }
+}
+
 /// Words with the results they are in, as they are gathered.
 #[derive(Default)]
 struct Words {
-    /// Each word's postings (see the module's doc), in the order of results; put in order
-    /// of words in their shards.
-    postings: HashMap<String, Vec<u32>>,
+    /// The postings (see the module's doc) of each word, by its number in the
+    /// [`Vocabulary`], in the order of results.
+    postings: Vec<Vec<u32>>,
 }
 
 impl Words {
     /// Adds the words of result `result` (see [`ResultWords`]).
     fn add(&mut self, result: usize, words: &ResultWords) {
-        for (word, title) in words.iter() {
-            let posting = (result as u32) << 1 | u32::from(*title);
-            let postings = match self.postings.get_mut(word.as_str()) {
-                Some(postings) => postings,
-                None => self.postings.entry(word.clone()).or_default(),
-            };
+        for &word in words.iter() {
+            let (number, title) = ((word >> 1) as usize, word & 1);
+            let posting = (result as u32) << 1 | title;
+            if number >= self.postings.len() {
+                self.postings.resize_with(number + 1, Vec::new);
+            }
+            let postings = &mut self.postings[number];
             match postings.last_mut() {
                 // The same result again: in its title wins.
                 Some(last) if *last >> 1 == posting >> 1 => *last |= posting,
@@ -77,56 +158,101 @@ impl Words {
         }
     }
 
-    /// The shards, as JSON, `shards` of them.
-    fn shards(self, shards: usize) -> Vec<String> {
-        let mut split: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards];
-        for (word, postings) in &self.postings {
-            let mut last = 0;
-            let gaps = postings
-                .iter()
-                .map(|&p| {
-                    let gap = p - last;
-                    last = p;
-                    gap
-                })
-                .collect();
-            split[shard_of(word, shards)].insert(word, gaps);
+    /// How many postings there are.
+    fn count(&self) -> usize {
+        self.postings.iter().map(Vec::len).sum()
+    }
+
+    /// The shards, as JSON, `shards` of them: each an object of its words, in order, with
+    /// their postings as gaps.
+    fn shards(self, shards: usize, vocabulary: &Vocabulary) -> Vec<String> {
+        let used = (0..self.postings.len()).filter(|&n| !self.postings[n].is_empty());
+        let mut split: Vec<Vec<(Arc<str>, &[u32])>> = vec![Vec::new(); shards];
+        for (n, word) in vocabulary.words(used) {
+            split[shard_of(&word, shards)].push((word, &self.postings[n]));
         }
         split
-            .iter()
-            // Maps with string keys and lists of numbers always serialize.
-            .map(|shard| serde_json::to_string(shard).unwrap_or_default())
+            .into_iter()
+            .map(|mut shard| {
+                shard.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+                let mut json = Vec::with_capacity(shard.len() * 16);
+                json.push(b'{');
+                for (i, (word, postings)) in shard.iter().enumerate() {
+                    if i > 0 {
+                        json.push(b',');
+                    }
+                    // A string always serializes.
+                    let _ = serde_json::to_writer(&mut json, &**word);
+                    json.extend_from_slice(b":[");
+                    let mut last = 0;
+                    for (j, &posting) in postings.iter().enumerate() {
+                        if j > 0 {
+                            json.push(b',');
+                        }
+                        json.extend_from_slice(
+                            itoa::Buffer::new().format(posting - last).as_bytes(),
+                        );
+                        last = posting;
+                    }
+                    json.push(b']');
+                }
+                json.push(b'}');
+                // Made of JSON strings, numbers and punctuation only.
+                String::from_utf8(json).unwrap_or_default()
+            })
             .collect()
     }
 }
 
-/// The folded words of one result's texts, in order, each with whether it is in the
-/// result's title or name; an Arabic word with the article also without it, so that `شبكة`
-/// finds "الشبكة". Kept by `serve` from one build to the next by its texts: an edit folds
-/// again only the texts it changed.
-pub(super) type ResultWords = Arc<Vec<(String, bool)>>;
+/// The words of one result's texts, in order, each as its number in the [`Vocabulary`]
+/// shifted left by one, with the low bit set where it is in the result's title or name; an
+/// Arabic word with the article also without it, so that `شبكة` finds "الشبكة". Kept by
+/// `serve` from one build to the next by its texts: an edit folds again only the texts it
+/// changed.
+pub(super) type ResultWords = Arc<Vec<u32>>;
 
-/// The [`ResultWords`] of `texts` (each with whether it is a title), from `memo` when an
-/// earlier build folded the same.
-fn result_words(texts: &[(&str, bool)], memo: &Memo<ResultWords>) -> ResultWords {
+/// A text of a result, as the index reads it.
+#[derive(Clone, Copy)]
+enum Part<'t> {
+    /// Its title or name, plain text.
+    Title(&'t str),
+    /// Plain text that is not its title.
+    Text(&'t str),
+    /// Markdown (a biography, a description, a page's body), read as its text.
+    Markdown(&'t str),
+}
+
+/// The [`ResultWords`] of `parts`, from `memo` when an earlier build folded the same.
+fn result_words(parts: &[Part], memo: &SearchMemo) -> ResultWords {
     let key = || {
         let mut digest = Digest::new("search words");
-        for (text, title) in texts {
-            digest.part(text.as_bytes()).part(&[u8::from(*title)]);
+        for part in parts {
+            let (kind, text) = match *part {
+                Part::Title(text) => (0, text),
+                Part::Text(text) => (1, text),
+                Part::Markdown(text) => (2, text),
+            };
+            digest.part(&[kind]).part(text.as_bytes());
         }
         digest.finish()
     };
-    memo.get_or(key, || {
+    memo.words.get_or(key, || {
         let mut words = Vec::new();
-        for &(text, title) in texts {
-            for word in fold::words(text) {
+        for part in parts {
+            let (text, title) = match *part {
+                Part::Title(text) => (text.into(), true),
+                Part::Text(text) => (text.into(), false),
+                Part::Markdown(text) => (markdown::to_text(text).into(), false),
+            };
+            let text: std::borrow::Cow<str> = text;
+            for word in fold::words(&text) {
                 if let Some(bare) = without_article(&word) {
                     words.push((bare.to_string(), title));
                 }
                 words.push((word, title));
             }
         }
-        Arc::new(words)
+        Arc::new(memo.vocabulary.numbers(words))
     })
 }
 
@@ -155,7 +281,7 @@ fn shard_of(word: &str, shards: usize) -> usize {
 pub(super) fn files(
     sources: &Sources,
     times: &[DayTimes],
-    memo: &Memo<ResultWords>,
+    memo: &SearchMemo,
 ) -> Vec<(String, String)> {
     let (event, localizer, plain) = (sources.event, sources.localizer, sources.plain);
     let lang = plain.lang;
@@ -187,14 +313,14 @@ pub(super) fn files(
             detail.extend(plain.room(session));
             let path = routes::session(lang, &session.id);
             let r = result("session", path, &session.title, detail.join(" · "));
-            let description = plain.description(session).map(|(text, _)| text);
-            let mut texts = vec![(plain.text(&session.title), true)];
-            texts.extend(description.as_deref().map(|text| (text, false)));
+            let mut parts = vec![Part::Title(plain.text(&session.title))];
+            let description = session.description.as_ref().map(|d| plain.text(d));
+            parts.extend(description.map(Part::Markdown));
             for person in session.moderators.iter().chain(&session.speakers) {
-                texts.extend(names(person).into_iter().map(|name| (name, false)));
+                parts.extend(names(person).into_iter().map(Part::Text));
             }
-            texts.extend(plain.room(session).map(|room| (room, false)));
-            words.add(r, &result_words(&texts, memo));
+            parts.extend(plain.room(session).map(Part::Text));
+            words.add(r, &result_words(&parts, memo));
         }
     }
     for speaker in &event.speakers {
@@ -207,23 +333,29 @@ pub(super) fn files(
         let position = position.join(plain.ui("comma", ", "));
         let path = routes::speaker(lang, &speaker.id);
         let r = result("speaker", path, &speaker.name, position.clone());
-        let biography = markdown::to_text(plain.text(&speaker.biography));
-        let mut texts: Vec<(&str, bool)> = spellings(&speaker.name)
+        let mut parts: Vec<Part> = spellings(&speaker.name)
             .into_iter()
-            .map(|name| (name, true))
+            .map(Part::Title)
             .collect();
-        texts.extend([(position.as_str(), false), (biography.as_str(), false)]);
-        words.add(r, &result_words(&texts, memo));
+        parts.extend([
+            Part::Text(&position),
+            Part::Markdown(plain.text(&speaker.biography)),
+        ]);
+        words.add(r, &result_words(&parts, memo));
     }
     for (i, page) in event.pages.iter().enumerate() {
         let path = PageRef::Page(i).dir(event, lang);
         let r = result("page", path, &page.title, String::new());
-        let body = markdown::to_text(plain.text(&page.body));
-        let texts = [(plain.text(&page.title), true), (body.as_str(), false)];
-        words.add(r, &result_words(&texts, memo));
+        let parts = [
+            Part::Title(plain.text(&page.title)),
+            Part::Markdown(plain.text(&page.body)),
+        ];
+        words.add(r, &result_words(&parts, memo));
     }
-    let postings: usize = words.postings.values().map(Vec::len).sum();
-    let shards = postings.div_ceil(POSTINGS_PER_SHARD).clamp(1, MOST_SHARDS);
+    let shards = words
+        .count()
+        .div_ceil(POSTINGS_PER_SHARD)
+        .clamp(1, MOST_SHARDS);
     let index = Index {
         lang,
         shards,
@@ -234,7 +366,11 @@ pub(super) fn files(
         // Strings and lists of strings always serialize.
         serde_json::to_string(&index).unwrap_or_default(),
     )];
-    for (n, shard) in words.shards(shards).into_iter().enumerate() {
+    for (n, shard) in words
+        .shards(shards, &memo.vocabulary)
+        .into_iter()
+        .enumerate()
+    {
         files.push((routes::search_shard(lang, n), shard));
     }
     files
@@ -250,7 +386,7 @@ fn spellings(text: &Text) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{result_words, shard_of, without_article, Memo, Words};
+    use super::{result_words, shard_of, without_article, Part, SearchMemo, Words};
 
     #[test]
     fn an_arabic_word_is_found_without_its_article() {
@@ -275,14 +411,30 @@ mod tests {
 
     #[test]
     fn postings_are_gaps_with_the_title_flag() {
-        let memo = Memo::disabled();
+        let memo = SearchMemo::disabled();
         let mut words = Words::default();
+        let first = [Part::Text("Emploi et *emploi*"), Part::Title("Emploi")];
+        words.add(0, &result_words(&first, &memo));
         words.add(
-            0,
-            &result_words(&[("Emploi et emploi", false), ("Emploi", true)], &memo),
+            3,
+            &result_words(&[Part::Markdown("**emploi** \"quoi\"")], &memo),
         );
-        words.add(3, &result_words(&[("emploi", false)], &memo));
-        let shards = words.shards(1);
-        assert_eq!(shards[0], r#"{"emploi":[1,5],"et":[0]}"#);
+        let shards = words.shards(1, &memo.vocabulary);
+        assert_eq!(shards[0], r#"{"emploi":[1,5],"et":[0],"quoi":[6]}"#);
+    }
+
+    #[test]
+    fn a_kept_result_keeps_its_numbers_and_a_new_word_gets_its_own() {
+        let mut memo = SearchMemo::new();
+        let before = result_words(&[Part::Text("réseau emploi")], &memo);
+        memo.finish(true);
+        let again = result_words(&[Part::Text("réseau emploi")], &memo);
+        assert!(std::sync::Arc::ptr_eq(&before, &again));
+        let other = result_words(&[Part::Text("emploi public")], &memo);
+        let mut words = Words::default();
+        words.add(0, &again);
+        words.add(1, &other);
+        let shards = words.shards(1, &memo.vocabulary);
+        assert_eq!(shards[0], r#"{"emploi":[0,2],"public":[2],"reseau":[0]}"#);
     }
 }
