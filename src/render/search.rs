@@ -23,6 +23,7 @@
 //! A person is found in every spelling of their name, from any language's search: the
 //! Latin "Dur" finds Varol Dur from the Arabic search, and "دور" from the English one.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -91,6 +92,7 @@ struct Vocabulary {
     numbered: Mutex<Numbered>,
 }
 
+/// The words of a [`Vocabulary`]: each word's number, and the words by number.
 #[derive(Default)]
 struct Numbered {
     numbers: HashMap<Arc<str>, u32>,
@@ -167,40 +169,43 @@ impl Words {
     /// their postings as gaps.
     fn shards(self, shards: usize, vocabulary: &Vocabulary) -> Vec<String> {
         let used = (0..self.postings.len()).filter(|&n| !self.postings[n].is_empty());
-        let mut split: Vec<Vec<(Arc<str>, &[u32])>> = vec![Vec::new(); shards];
+        let mut split: Vec<Vec<(Arc<str>, Gaps)>> = vec![Vec::new(); shards];
         for (n, word) in vocabulary.words(used) {
-            split[shard_of(&word, shards)].push((word, &self.postings[n]));
+            split[shard_of(&word, shards)].push((word, Gaps(&self.postings[n])));
         }
         split
             .into_iter()
             .map(|mut shard| {
                 shard.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-                let mut json = Vec::with_capacity(shard.len() * 16);
-                json.push(b'{');
-                for (i, (word, postings)) in shard.iter().enumerate() {
-                    if i > 0 {
-                        json.push(b',');
-                    }
-                    // A string always serializes.
-                    let _ = serde_json::to_writer(&mut json, &**word);
-                    json.extend_from_slice(b":[");
-                    let mut last = 0;
-                    for (j, &posting) in postings.iter().enumerate() {
-                        if j > 0 {
-                            json.push(b',');
-                        }
-                        json.extend_from_slice(
-                            itoa::Buffer::new().format(posting - last).as_bytes(),
-                        );
-                        last = posting;
-                    }
-                    json.push(b']');
-                }
-                json.push(b'}');
-                // Made of JSON strings, numbers and punctuation only.
-                String::from_utf8(json).unwrap_or_default()
+                let shard = Shard(&shard);
+                // Words and lists of numbers always serialize.
+                serde_json::to_string(&shard).unwrap_or_default()
             })
             .collect()
+    }
+}
+
+/// A shard's words, in order, as a JSON object.
+struct Shard<'a>(&'a [(Arc<str>, Gaps<'a>)]);
+
+impl Serialize for Shard<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(word, gaps)| (&**word, gaps)))
+    }
+}
+
+/// A word's postings, written as the gaps between them.
+#[derive(Clone, Copy)]
+struct Gaps<'a>(&'a [u32]);
+
+impl Serialize for Gaps<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut last = 0;
+        serializer.collect_seq(self.0.iter().map(|&posting| {
+            let gap = posting - last;
+            last = posting;
+            gap
+        }))
     }
 }
 
@@ -222,16 +227,32 @@ enum Part<'t> {
     Markdown(&'t str),
 }
 
+impl<'t> Part<'t> {
+    /// Its kind, for the key of a result's words, and its text as written.
+    fn written(self) -> (u8, &'t str) {
+        match self {
+            Part::Title(text) => (0, text),
+            Part::Text(text) => (1, text),
+            Part::Markdown(text) => (2, text),
+        }
+    }
+
+    /// Its text as the index reads it, and whether it is the result's title.
+    fn read(self) -> (Cow<'t, str>, bool) {
+        match self {
+            Part::Title(text) => (Cow::Borrowed(text), true),
+            Part::Text(text) => (Cow::Borrowed(text), false),
+            Part::Markdown(text) => (Cow::Owned(markdown::to_text(text)), false),
+        }
+    }
+}
+
 /// The [`ResultWords`] of `parts`, from `memo` when an earlier build folded the same.
 fn result_words(parts: &[Part], memo: &SearchMemo) -> ResultWords {
     let key = || {
         let mut digest = Digest::new("search words");
         for part in parts {
-            let (kind, text) = match *part {
-                Part::Title(text) => (0, text),
-                Part::Text(text) => (1, text),
-                Part::Markdown(text) => (2, text),
-            };
+            let (kind, text) = part.written();
             digest.part(&[kind]).part(text.as_bytes());
         }
         digest.finish()
@@ -239,12 +260,7 @@ fn result_words(parts: &[Part], memo: &SearchMemo) -> ResultWords {
     memo.words.get_or(key, || {
         let mut words = Vec::new();
         for part in parts {
-            let (text, title) = match *part {
-                Part::Title(text) => (text.into(), true),
-                Part::Text(text) => (text.into(), false),
-                Part::Markdown(text) => (markdown::to_text(text).into(), false),
-            };
-            let text: std::borrow::Cow<str> = text;
+            let (text, title) = part.read();
             for word in fold::words(&text) {
                 if let Some(bare) = without_article(&word) {
                     words.push((bare.to_string(), title));
