@@ -33,8 +33,13 @@ pub(crate) struct Digest {
     pending: Vec<u8>,
 }
 
-/// How many bytes [`Digest`] gathers before hashing them.
-const BLOCK: usize = 16 * 1024;
+/// How many bytes [`Digest`] gathers before hashing them: a few of serde_json's writes,
+/// small enough that the buffer of every key is cheap to make.
+const BLOCK: usize = 1024;
+
+/// Parts at least this long are hashed where they are rather than copied into the buffer
+/// first (a biography, a page's body).
+const LONG: usize = 256;
 
 impl Digest {
     /// Starts the key of one kind of thing (`"page"`, `"markdown"`...).
@@ -79,11 +84,11 @@ impl Digest {
     }
 
     fn add(&mut self, bytes: &[u8]) {
-        if self.pending.len() + bytes.len() > BLOCK {
+        if bytes.len() >= LONG || self.pending.len() + bytes.len() > BLOCK {
             self.hasher.update(&self.pending);
             self.pending.clear();
         }
-        if bytes.len() > BLOCK {
+        if bytes.len() >= LONG {
             self.hasher.update(bytes);
         } else {
             self.pending.extend_from_slice(bytes);

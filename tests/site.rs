@@ -798,6 +798,73 @@ fn a_rebuild_after_edits_publishes_what_a_build_from_nothing_does() {
 }
 
 #[test]
+fn a_rebuild_in_memory_after_each_kind_of_edit_is_what_a_fresh_build_makes() {
+    // `serve` keeps every file whose key, a hash of its inputs, is the last build's: each
+    // edit here reaches some pages and not others, through the menu, the links between
+    // languages, one language's search index, the feeds or a page of its own.
+    let site = Site::copy_of("multilingual");
+    let root = site.root();
+    let options = majlis::Options::default();
+    let mut cache = majlis::Cache::new();
+    majlis::build_with(&root, &options, &mut cache).unwrap();
+    for (file, from, to) in [
+        (
+            "content/pages/about.en.md",
+            "title: About",
+            "title: About us",
+        ),
+        (
+            "content/pages/about.fr.md",
+            "slug: a-propos",
+            "slug: le-forum",
+        ),
+        ("content/pages/venue.fr.md", "menu: 2", "menu: 0"),
+        (
+            "content/pages/about.en.md",
+            "Any resemblance",
+            "Every resemblance",
+        ),
+        (
+            "content/speakers/amelie-durand.fr.md",
+            "trois villes",
+            "quatre villes",
+        ),
+        ("content/speakers/karim-haddad.ar.md", "منذ", "من"),
+        (
+            "content/speakers/amelie-durand.fr.md",
+            "name: Amélie Durand",
+            "name: Amélie Durand-Roy",
+        ),
+        (
+            "content/speakers/amelie-durand.fr.md",
+            "honorific: Dr",
+            "honorific: Pr",
+        ),
+    ] {
+        site.edit(file, from, to);
+        let rebuilt = majlis::build_with(&root, &options, &mut cache)
+            .unwrap()
+            .output;
+        let fresh = majlis::build(&root, &options).unwrap().output;
+        let differ: Vec<&str> = fresh
+            .iter()
+            .filter(|(path, _)| !fresh.same_file(path, &rebuilt))
+            .map(|(path, _)| path)
+            .chain(
+                rebuilt
+                    .iter()
+                    .map(|(p, _)| p)
+                    .filter(|p| !fresh.contains(p)),
+            )
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "after `{to}`, a rebuild differs: {differ:?}"
+        );
+    }
+}
+
+#[test]
 fn a_published_file_changed_by_hand_is_written_again() {
     let site = Site::copy_of("minimal");
     let built = site.built();

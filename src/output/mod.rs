@@ -6,8 +6,10 @@ mod destination;
 mod manifest;
 mod staging;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use crate::diagnostics::Error;
 use crate::memo::{lock, Key};
@@ -15,18 +17,25 @@ use crate::render::Store;
 pub use destination::Destination;
 pub(crate) use staging::Staging;
 
+/// Values by published path. Paths are shared between the outputs of two builds and the keys
+/// of what they were made from, so that keeping a file copies no path; and they are hashed by
+/// xxh3 rather than SipHash, since a site's own paths are no attacker's choice, and `serve`
+/// looks up every one of a large site's files on every rebuild.
+type ByPath<V> = HashMap<Arc<str>, V, Xxh3DefaultBuilder>;
+
 /// The built site: published path (`fr/programme/index.html`) to content. The contents are
 /// shared: a page that did not change since the last build in `serve` is the same bytes in
 /// both outputs, not a copy.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Output {
-    files: BTreeMap<String, Arc<Vec<u8>>>,
+    files: ByPath<Arc<Vec<u8>>>,
 }
 
 impl Output {
     /// Adds or replaces a file.
     pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), Arc::new(bytes.into()));
+        self.files
+            .insert(path.into().into(), Arc::new(bytes.into()));
     }
 
     /// The content of a file.
@@ -48,9 +57,9 @@ impl Output {
         }
     }
 
-    /// Every file, by path.
+    /// Every file, by path, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+        self.files.iter().map(|(p, b)| (p.as_ref(), b.as_slice()))
     }
 
     /// How many files.
@@ -70,7 +79,7 @@ impl Output {
 pub(crate) struct Made {
     /// The files.
     pub(crate) output: Output,
-    keys: HashMap<String, Key>,
+    keys: ByPath<Key>,
 }
 
 /// The site built in memory, for `serve` and `check`: a file the last build (`last`, when
@@ -95,13 +104,16 @@ impl<'l> Memory<'l> {
         self.made.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn keep_from(&self, last: &Made, path: &str) {
-        if let (Some(bytes), Some(&key)) = (last.output.files.get(path), last.keys.get(path)) {
-            let mut made = lock(&self.made);
-            made.output
-                .files
-                .insert(path.to_string(), Arc::clone(bytes));
-            made.keys.insert(path.to_string(), key);
+    /// Publishes the last build's files at `paths`, made from inputs of hash `key`.
+    fn keep_from<'p>(&self, last: &Made, paths: impl IntoIterator<Item = &'p Arc<str>>, key: Key) {
+        let mut made = lock(&self.made);
+        for path in paths {
+            if let Some(bytes) = last.output.files.get(path) {
+                made.output
+                    .files
+                    .insert(Arc::clone(path), Arc::clone(bytes));
+                made.keys.insert(Arc::clone(path), key);
+            }
         }
     }
 }
@@ -112,34 +124,42 @@ impl Store for Memory<'_> {
     }
 
     fn keep(&self, path: &str, key: Key) -> bool {
-        let Some(last) = self.last.filter(|last| last.keys.get(path) == Some(&key)) else {
+        let Some((last, (path, _))) = self.last.and_then(|last| {
+            let kept = last.keys.get_key_value(path).filter(|(_, k)| **k == key);
+            Some((last, kept?))
+        }) else {
             return false;
         };
-        self.keep_from(last, path);
+        self.keep_from(last, [path], key);
         true
     }
 
-    fn keep_group(&self, key: Key) -> Option<Vec<String>> {
-        let last = self.last?;
-        let paths: Vec<String> = last
+    fn keep_group(&self, key: Key) -> bool {
+        let Some(last) = self.last else {
+            return false;
+        };
+        let paths: Vec<&Arc<str>> = last
             .keys
             .iter()
             .filter(|(_, k)| **k == key)
-            .map(|(path, _)| path.clone())
+            .map(|(path, _)| path)
             .collect();
         if paths.is_empty() {
-            return None;
+            return false;
         }
-        for path in &paths {
-            self.keep_from(last, path);
-        }
-        Some(paths)
+        self.keep_from(last, paths, key);
+        true
+    }
+
+    fn has(&self, path: &str) -> bool {
+        lock(&self.made).output.contains(path)
     }
 
     fn put(&self, path: String, bytes: Arc<Vec<u8>>, key: Option<Key>) -> Result<(), Error> {
+        let path: Arc<str> = path.into();
         let mut made = lock(&self.made);
         if let Some(key) = key {
-            made.keys.insert(path.clone(), key);
+            made.keys.insert(Arc::clone(&path), key);
         }
         made.output.files.insert(path, bytes);
         Ok(())

@@ -162,10 +162,10 @@ impl Staging {
 
     /// Keeps every file the last build made, with this same program, from inputs of hash
     /// `key` (files made together, as the calendar feeds are), when each is untouched since;
-    /// returns their paths. None, keeping none, when any of them must be made again.
-    pub(crate) fn reuse_group(&self, key: Key) -> Option<Vec<String>> {
+    /// whether it did. It keeps none when any of them must be made again.
+    pub(crate) fn reuse_group(&self, key: Key) -> bool {
         if !self.same_program {
-            return None;
+            return false;
         }
         let group: Vec<(&String, &Entry)> = self
             .last
@@ -174,16 +174,16 @@ impl Staging {
             .filter(|(_, entry)| entry.key == Some(key))
             .collect();
         if group.is_empty() || !group.iter().all(|(path, last)| self.untouched(path, last)) {
-            return None;
+            return false;
         }
         let paths: Vec<&str> = group.iter().map(|(path, _)| path.as_str()).collect();
         if !self.keep(&paths) {
-            return None;
+            return false;
         }
         for (path, last) in &group {
             self.record(path, (*last).clone());
         }
-        Some(group.into_iter().map(|(path, _)| path.clone()).collect())
+        true
     }
 
     /// Keeps the last build's file at `path` in the new output, if `same` says its entry in
@@ -353,8 +353,15 @@ impl Store for Staging {
         self.reuse(path, key)
     }
 
-    fn keep_group(&self, key: Key) -> Option<Vec<String>> {
+    fn keep_group(&self, key: Key) -> bool {
         self.reuse_group(key)
+    }
+
+    fn has(&self, path: &str) -> bool {
+        // Asked only for the site's own static files, a few, once the rest is published.
+        lock(&self.written)
+            .iter()
+            .any(|(written, _)| written == path)
     }
 
     fn put(&self, path: String, bytes: Arc<Vec<u8>>, key: Option<Key>) -> Result<(), Error> {

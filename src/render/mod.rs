@@ -240,8 +240,14 @@ fn render_pages(config: &Config, event: &Event, views: &[LanguageViews], publish
 fn render_search(views: &[LanguageViews], memo: &SearchMemo, published: &Published) {
     let order = usize::MAX - 1;
     views.par_iter().for_each(|view| {
+        // Most edits change one language's texts: the others' indexes are kept whole.
+        let key = published.reuses().then(|| view.search_key());
+        if key.is_some_and(|key| published.keep_group(key)) {
+            memo.keep(view.code());
+            return;
+        }
         for (path, json) in view.search_files(memo) {
-            published.put(order, path, json.into_bytes());
+            published.put_made(order, path, Arc::new(json.into_bytes()), key);
         }
     });
 }

@@ -65,6 +65,8 @@ pub(crate) struct LanguageViews<'a> {
     base: Context,
     /// A hash of `base`.
     base_key: Key,
+    /// A hash of the site's pages as links and the menu show them ([`links_key`]).
+    links_key: Key,
     /// The service worker's notice, when the site is published with one.
     offline_notice: Option<Localized>,
 }
@@ -164,6 +166,7 @@ impl<'a> LanguageViews<'a> {
             programme_key,
             base: Context::new(),
             base_key: 0,
+            links_key: links_key(event),
             offline_notice,
         };
         // Made from the views' own text, so once they are.
@@ -261,66 +264,55 @@ impl<'a> LanguageViews<'a> {
         }
     }
 
-    /// A page's place, template, title and kind, and its key: a hash of everything the page
-    /// is made from, its own values (`own`) among them, when the store reuses.
-    fn assemble(
-        &self,
-        page: PageRef,
-        all: &[LanguageViews],
-        own: &impl Serialize,
-        out: &Published,
-    ) -> Assembled {
-        let dir = page.dir(self.event, self.code());
-        let place = self.place(page, "../".repeat(dir.matches('/').count()), all);
-        let ui = |key: &str| self.strings.get(key).cloned();
-        let (template, title, kind) = match page {
-            PageRef::Home => ("home.html", self.event_view.name.clone(), "home"),
-            PageRef::Programme => (
-                "programme.html",
-                ui("programme").unwrap_or_else(|| self.event_view.name.clone()),
-                "programme",
-            ),
-            PageRef::Speakers => (
-                "speakers.html",
-                ui("speakers").unwrap_or_else(|| self.event_view.name.clone()),
-                "speakers",
-            ),
-            PageRef::Agenda => (
-                "agenda.html",
-                ui("agenda").unwrap_or_else(|| self.event_view.name.clone()),
-                "agenda",
-            ),
-            PageRef::Search => (
-                "search.html",
-                ui("search").unwrap_or_else(|| self.event_view.name.clone()),
-                "search",
-            ),
-            PageRef::Speaker(i) => ("speaker.html", self.people[i].name.clone(), "speaker"),
-            PageRef::Page(i) => (
-                "page.html",
-                self.localizer.text(&self.event.pages[i].title),
-                "page",
-            ),
-        };
-        let key = out.reuses().then(|| {
+    /// The key of `page`, when the store reuses: a hash of everything it is made from,
+    /// taken from the inputs rather than from the values its template is given, so that a
+    /// page kept is never assembled. Every value of a page is made from these alone: the
+    /// theme; the values every page of the language has ([`LanguageViews::base_key`]); the
+    /// programme, which holds the configuration, the interface strings and every speaker
+    /// but their biography (the home, programme and speakers pages show nothing else); the
+    /// site's pages as the menu and links show them ([`links_key`]); and the page's own model
+    /// whole, a speaker with their biography or a page with its body (see
+    /// [`LanguageViews::structured_key`]).
+    fn key(&self, page: PageRef, out: &Published) -> Option<Key> {
+        out.reuses().then(|| {
+            let (template, kind) = template(page);
             let mut digest = Digest::new("page");
             digest
                 .part(&self.theme.id.to_le_bytes())
                 .part(template.as_bytes())
-                .part(&[u8::from(self.config.minify)])
-                .part(&self.base_key.to_le_bytes())
-                .part(&self.structured_key(page).to_le_bytes());
-            if matches!(page, PageRef::Home | PageRef::Programme) {
-                // `days` and `people` are made from the programme alone.
-                digest.part(&self.programme_key.to_le_bytes());
-            }
-            digest
-                .json(&place)
-                .json(&title)
                 .part(kind.as_bytes())
-                .json(own);
+                .part(&self.base_key.to_le_bytes())
+                .part(&self.links_key.to_le_bytes())
+                .part(&self.structured_key(page).to_le_bytes());
             digest.finish()
-        });
+        })
+    }
+
+    /// Whether the store keeps the last build's `page`, made from inputs of hash `key`.
+    fn kept(&self, page: PageRef, key: Option<Key>, out: &Published) -> bool {
+        key.is_some_and(|key| out.keep(&routes::page_file(&page.dir(self.event, self.code())), key))
+    }
+
+    /// A page's file, place, template, title and kind, to render it.
+    fn assemble(&self, page: PageRef, all: &[LanguageViews], key: Option<Key>) -> Assembled {
+        let dir = page.dir(self.event, self.code());
+        let place = self.place(page, "../".repeat(dir.matches('/').count()), all);
+        let ui = |key: &str| {
+            self.strings
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| self.event_view.name.clone())
+        };
+        let title = match page {
+            PageRef::Home => self.event_view.name.clone(),
+            PageRef::Programme => ui("programme"),
+            PageRef::Speakers => ui("speakers"),
+            PageRef::Agenda => ui("agenda"),
+            PageRef::Search => ui("search"),
+            PageRef::Speaker(i) => self.people[i].name.clone(),
+            PageRef::Page(i) => self.localizer.text(&self.event.pages[i].title),
+        };
+        let (template, kind) = template(page);
         Assembled {
             path: routes::page_file(&dir),
             key,
@@ -354,33 +346,28 @@ impl<'a> LanguageViews<'a> {
     }
 
     /// Renders `page` into `context`, minifies and publishes it, unless the store keeps the
-    /// last build's. `own` are the page's own values, in its key; `complete` makes what its
-    /// template sees of them, only when it is rendered. `order` is its place in the site's
-    /// order, for errors.
-    #[allow(clippy::too_many_arguments)]
-    fn publish<K: Serialize, V: Serialize>(
+    /// last build's. `own` makes the page's own values, only when it is rendered. `order` is
+    /// its place in the site's order, for errors.
+    fn publish<V: Serialize>(
         &self,
         page: PageRef,
         all: &[LanguageViews],
-        own: K,
-        complete: impl FnOnce(K) -> V,
+        own: impl FnOnce() -> V,
         context: &mut Context,
         out: &Published,
         order: usize,
     ) {
-        let assembled = self.assemble(page, all, &own, out);
-        if assembled
-            .key
-            .is_some_and(|key| out.keep(&assembled.path, key))
-        {
+        let key = self.key(page, out);
+        if self.kept(page, key, out) {
             return;
         }
+        let assembled = self.assemble(page, all, key);
         let values = Page {
             place: &assembled.place,
             title: &assembled.title,
             kind: assembled.kind,
             structured_data: self.structured_data(page),
-            own: complete(own),
+            own: own(),
         };
         let html = {
             let mut scope = Scope::new(context, &values);
@@ -415,47 +402,47 @@ impl<'a> LanguageViews<'a> {
                 self.render_overviews(&[(order, page)], all, context, out)
             }
             PageRef::Speakers => {
-                let own = SpeakersValues {
+                let own = || SpeakersValues {
                     speakers: &self.people,
                 };
-                self.publish(page, all, own, |own| own, context, out, order);
+                self.publish(page, all, own, context, out, order);
             }
             PageRef::Agenda => {
-                let own = AgendaValues {
+                let own = || AgendaValues {
                     agenda_data: routes::agenda_sessions(self.code()),
                 };
-                self.publish(page, all, own, |own| own, context, out, order);
+                self.publish(page, all, own, context, out, order);
             }
             PageRef::Search => {
-                let own = SearchValues {
+                let own = || SearchValues {
                     search_index: routes::search_index(self.code()),
                 };
-                self.publish(page, all, own, |own| own, context, out, order);
+                self.publish(page, all, own, context, out, order);
             }
             PageRef::Speaker(i) => {
-                let model = &self.event.speakers[i];
-                let speaker = SpeakerView {
-                    person: &self.people[i],
-                    biography: self.localizer.markdown(&model.biography),
+                let own = || {
+                    let model = &self.event.speakers[i];
+                    let plain = self.plain();
+                    SpeakerValues {
+                        speaker: SpeakerView {
+                            person: &self.people[i],
+                            biography: self.localizer.markdown(&model.biography),
+                        },
+                        appearances: AppearanceView::all(model, &self.times, &self.sources(&plain)),
+                        speaker_calendar: (!model.appearances.is_empty())
+                            .then(|| routes::speaker_calendar(self.code(), &model.id)),
+                    }
                 };
-                let plain = self.plain();
-                let calendar = (!model.appearances.is_empty())
-                    .then(|| routes::speaker_calendar(self.code(), &model.id));
-                // The appearances are made from the programme and the speaker's model, which
-                // the key holds.
-                let values = |(speaker, speaker_calendar)| SpeakerValues {
-                    appearances: AppearanceView::all(model, &self.times, &self.sources(&plain)),
-                    speaker,
-                    speaker_calendar,
-                };
-                self.publish(page, all, (speaker, calendar), values, context, out, order);
+                self.publish(page, all, own, context, out, order);
             }
             PageRef::Page(i) => {
-                let free = &self.event.pages[i];
-                let own = FreePageValues {
-                    body: self.localizer.markdown(&free.body).unwrap_or_default(),
+                let own = || FreePageValues {
+                    body: self
+                        .localizer
+                        .markdown(&self.event.pages[i].body)
+                        .unwrap_or_default(),
                 };
-                self.publish(page, all, own, |own| own, context, out, order);
+                self.publish(page, all, own, context, out, order);
             }
         }
     }
@@ -473,8 +460,9 @@ impl<'a> LanguageViews<'a> {
     ) {
         let pending: Vec<(usize, PageRef, Assembled)> = pages
             .iter()
-            .map(|&(order, page)| (order, page, self.assemble(page, all, &Nothing {}, out)))
-            .filter(|(_, _, a)| !a.key.is_some_and(|key| out.keep(&a.path, key)))
+            .map(|&(order, page)| (order, page, self.key(page, out)))
+            .filter(|&(_, page, key)| !self.kept(page, key, out))
+            .map(|(order, page, key)| (order, page, self.assemble(page, all, key)))
             .collect();
         if pending.is_empty() {
             return;
@@ -549,6 +537,12 @@ impl<'a> LanguageViews<'a> {
         search::files(&self.sources(&plain), &self.times, memo)
     }
 
+    /// A hash of what the search files of the language are made from (see [`search::key`]).
+    pub(crate) fn search_key(&self) -> Key {
+        let plain = self.plain();
+        search::key(&self.sources(&plain), self.programme_key)
+    }
+
     /// What the views of sessions are made from.
     fn sources<'s>(&'s self, plain: &'s Plain<'s>) -> Sources<'s> {
         Sources {
@@ -560,6 +554,38 @@ impl<'a> LanguageViews<'a> {
             one_taps: &self.one_taps,
         }
     }
+}
+
+/// A page's template and kind.
+fn template(page: PageRef) -> (&'static str, &'static str) {
+    match page {
+        PageRef::Home => ("home.html", "home"),
+        PageRef::Programme => ("programme.html", "programme"),
+        PageRef::Speakers => ("speakers.html", "speakers"),
+        PageRef::Agenda => ("agenda.html", "agenda"),
+        PageRef::Search => ("search.html", "search"),
+        PageRef::Speaker(_) => ("speaker.html", "speaker"),
+        PageRef::Page(_) => ("page.html", "page"),
+    }
+}
+
+/// A hash of the site's pages as every page's links and menu show them: their names, titles,
+/// places in the menu and URL segments, but not their bodies, which only their own pages
+/// show. A page is taken apart field by field, so that a field added to it must be placed
+/// here, in the key or out of it.
+fn links_key(event: &Event) -> Key {
+    let mut digest = Digest::new("links");
+    for page in &event.pages {
+        let crate::event::Page {
+            name,
+            title,
+            menu,
+            slugs,
+            body: _,
+        } = page;
+        digest.hash(&(name, title, menu, slugs));
+    }
+    digest.finish()
 }
 
 fn choices(views: &[LanguageViews]) -> Vec<Choice> {

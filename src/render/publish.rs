@@ -7,7 +7,6 @@
 //! staging folder (`output::Staging`), which keeps the last output's by its manifest. The
 //! renderer has one way through, whichever command runs.
 
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostics::{Error, Errors};
@@ -25,8 +24,11 @@ pub(crate) trait Store: Sync {
     fn keep(&self, path: &str, key: Key) -> bool;
 
     /// Publishes every file the last build made together from inputs of hash `key` (the
-    /// calendar feeds), if it can keep them all; their paths.
-    fn keep_group(&self, key: Key) -> Option<Vec<String>>;
+    /// calendar feeds), if it can keep them all; whether it did.
+    fn keep_group(&self, key: Key) -> bool;
+
+    /// Whether a file was published at `path`, made or kept.
+    fn has(&self, path: &str) -> bool;
 
     /// Takes one file made now; `key`, when there is one, hashes everything it was made from.
     fn put(&self, path: String, bytes: Arc<Vec<u8>>, key: Option<Key>) -> Result<(), Error>;
@@ -35,7 +37,6 @@ pub(crate) trait Store: Sync {
 /// The files a render gave its store so far, and the errors it met.
 pub(crate) struct Published<'s> {
     store: &'s dyn Store,
-    paths: Mutex<HashSet<String>>,
     /// Each error with the place of its file in the site's order (pages are rendered in any
     /// order, but reported in a stable one).
     errors: Mutex<Vec<(usize, Error)>>,
@@ -45,7 +46,6 @@ impl<'s> Published<'s> {
     pub(crate) fn new(store: &'s dyn Store) -> Published<'s> {
         Published {
             store,
-            paths: Mutex::default(),
             errors: Mutex::default(),
         }
     }
@@ -57,20 +57,12 @@ impl<'s> Published<'s> {
 
     /// Publishes the last build's file at `path` if it was made from inputs of hash `key`.
     pub(crate) fn keep(&self, path: &str, key: Key) -> bool {
-        let kept = self.store.keep(path, key);
-        if kept {
-            lock(&self.paths).insert(path.to_string());
-        }
-        kept
+        self.store.keep(path, key)
     }
 
     /// Publishes the last build's group of files made from inputs of hash `key`, if it can.
     pub(crate) fn keep_group(&self, key: Key) -> bool {
-        let Some(kept) = self.store.keep_group(key) else {
-            return false;
-        };
-        lock(&self.paths).extend(kept);
-        true
+        self.store.keep_group(key)
     }
 
     /// A file made from inputs of no known hash; `order` is its place in the site's order.
@@ -86,7 +78,6 @@ impl<'s> Published<'s> {
         bytes: Arc<Vec<u8>>,
         key: Option<Key>,
     ) {
-        lock(&self.paths).insert(path.clone());
         if let Err(e) = self.store.put(path, bytes, key) {
             self.fail(order, e);
         }
@@ -96,8 +87,9 @@ impl<'s> Published<'s> {
         lock(&self.errors).push((order, error));
     }
 
+    /// Whether a file was published at `path` so far.
     pub(crate) fn has(&self, path: &str) -> bool {
-        lock(&self.paths).contains(path)
+        self.store.has(path)
     }
 
     /// Every error met, in the site's order.

@@ -35,7 +35,7 @@ use super::markdown;
 use super::routes::{self, PageRef};
 use super::views::Sources;
 use crate::event::Person;
-use crate::memo::{lock, Digest, Memo};
+use crate::memo::{lock, Digest, Key, Memo};
 use crate::text::Text;
 
 /// How many postings a shard holds at most, about: at the benchmark's large scale (2,000
@@ -59,6 +59,9 @@ struct Index<'a> {
 pub(crate) struct SearchMemo {
     vocabulary: Vocabulary,
     words: Memo<ResultWords>,
+    /// The words of each language's results as its index was last made, by key: when a
+    /// language's index is kept whole, its results' words are kept with it, for its next edit.
+    languages: Mutex<HashMap<String, Arc<Vec<(Key, ResultWords)>>>>,
 }
 
 impl SearchMemo {
@@ -67,6 +70,7 @@ impl SearchMemo {
         SearchMemo {
             vocabulary: Vocabulary::default(),
             words: Memo::new(),
+            languages: Mutex::default(),
         }
     }
 
@@ -75,6 +79,7 @@ impl SearchMemo {
         SearchMemo {
             vocabulary: Vocabulary::default(),
             words: Memo::disabled(),
+            languages: Mutex::default(),
         }
     }
 
@@ -82,6 +87,15 @@ impl SearchMemo {
     /// result holds are its numbers.
     pub(crate) fn finish(&mut self, succeeded: bool) {
         self.words.finish(succeeded);
+    }
+
+    /// Keeps the words of the results of `lang`'s index as it was last made, which the
+    /// build keeps as it is.
+    pub(super) fn keep(&self, lang: &str) {
+        let last = lock(&self.languages).get(lang).cloned();
+        for (key, words) in last.iter().flat_map(|last| last.iter()) {
+            self.words.insert(*key, Arc::clone(words));
+        }
     }
 }
 
@@ -247,17 +261,10 @@ impl<'t> Part<'t> {
     }
 }
 
-/// The [`ResultWords`] of `parts`, from `memo` when an earlier build folded the same.
-fn result_words(parts: &[Part], memo: &SearchMemo) -> ResultWords {
-    let key = || {
-        let mut digest = Digest::new("search words");
-        for part in parts {
-            let (kind, text) = part.written();
-            digest.part(&[kind]).part(text.as_bytes());
-        }
-        digest.finish()
-    };
-    memo.words.get_or(key, || {
+/// The [`ResultWords`] of `parts`, from `memo` when an earlier build folded the same, and
+/// their key when `memo` keeps them.
+fn result_words(parts: &[Part], memo: &SearchMemo) -> (Option<Key>, ResultWords) {
+    let fold = || {
         let mut words = Vec::new();
         for part in parts {
             let (text, title) = part.read();
@@ -269,7 +276,17 @@ fn result_words(parts: &[Part], memo: &SearchMemo) -> ResultWords {
             }
         }
         Arc::new(memo.vocabulary.numbers(words))
-    })
+    };
+    if !memo.words.enabled() {
+        return (None, fold());
+    }
+    let mut digest = Digest::new("search words");
+    for part in parts {
+        let (kind, text) = part.written();
+        digest.part(&[kind]).part(text.as_bytes());
+    }
+    let key = digest.finish();
+    (Some(key), memo.words.get_or(|| key, fold))
 }
 
 /// A folded Arabic word without its article, alone or after و ب ف ك ("and", "with", "so",
@@ -292,6 +309,23 @@ fn shard_of(word: &str, shards: usize) -> usize {
     (first * 31 + second) % shards
 }
 
+/// A hash of everything the search files of the language of `sources` are made from: the
+/// programme (`programme`, see `render::programme_key`), and what it leaves out, the
+/// biographies as this language reads them and the pages. An edit of one language's
+/// biography leaves the other languages' indexes as they are.
+pub(super) fn key(sources: &Sources, programme: Key) -> Key {
+    let plain = sources.plain;
+    let mut digest = Digest::new("search");
+    digest
+        .part(&programme.to_le_bytes())
+        .part(plain.lang.as_bytes());
+    for speaker in &sources.event.speakers {
+        digest.part(plain.text(&speaker.biography).as_bytes());
+    }
+    digest.hash(&sources.event.pages);
+    digest.finish()
+}
+
 /// The search files of the language of `sources`: each path and its JSON. The words of each
 /// result come from `memo` when an earlier build folded the same texts.
 pub(super) fn files(
@@ -303,6 +337,11 @@ pub(super) fn files(
     let lang = plain.lang;
     let mut results: Vec<Vec<String>> = Vec::new();
     let mut words = Words::default();
+    let mut used: Vec<(Key, ResultWords)> = Vec::new();
+    let mut add = |words: &mut Words, r: usize, (key, folded): (Option<Key>, ResultWords)| {
+        words.add(r, &folded);
+        used.extend(key.map(|key| (key, folded)));
+    };
     let mut result = |kind: &str, path: String, title: &Text, detail: String| {
         let title = localizer.text(title);
         let mut row = vec![kind.to_string(), path, title.text, detail];
@@ -336,7 +375,7 @@ pub(super) fn files(
                 parts.extend(names(person).into_iter().map(Part::Text));
             }
             parts.extend(plain.room(session).map(Part::Text));
-            words.add(r, &result_words(&parts, memo));
+            add(&mut words, r, result_words(&parts, memo));
         }
     }
     for speaker in &event.speakers {
@@ -357,7 +396,7 @@ pub(super) fn files(
             Part::Text(&position),
             Part::Markdown(plain.text(&speaker.biography)),
         ]);
-        words.add(r, &result_words(&parts, memo));
+        add(&mut words, r, result_words(&parts, memo));
     }
     for (i, page) in event.pages.iter().enumerate() {
         let path = PageRef::Page(i).dir(event, lang);
@@ -366,7 +405,10 @@ pub(super) fn files(
             Part::Title(plain.text(&page.title)),
             Part::Markdown(plain.text(&page.body)),
         ];
-        words.add(r, &result_words(&parts, memo));
+        add(&mut words, r, result_words(&parts, memo));
+    }
+    if memo.words.enabled() {
+        lock(&memo.languages).insert(lang.to_string(), Arc::new(used));
     }
     let shards = words
         .count()
@@ -402,7 +444,10 @@ fn spellings(text: &Text) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::{result_words, shard_of, without_article, Part, SearchMemo, Words};
+    use crate::memo::lock;
 
     #[test]
     fn an_arabic_word_is_found_without_its_article() {
@@ -430,10 +475,10 @@ mod tests {
         let memo = SearchMemo::disabled();
         let mut words = Words::default();
         let first = [Part::Text("Emploi et *emploi*"), Part::Title("Emploi")];
-        words.add(0, &result_words(&first, &memo));
+        words.add(0, &result_words(&first, &memo).1);
         words.add(
             3,
-            &result_words(&[Part::Markdown("**emploi** \"quoi\"")], &memo),
+            &result_words(&[Part::Markdown("**emploi** \"quoi\"")], &memo).1,
         );
         let shards = words.shards(1, &memo.vocabulary);
         assert_eq!(shards[0], r#"{"emploi":[1,5],"et":[0],"quoi":[6]}"#);
@@ -442,15 +487,30 @@ mod tests {
     #[test]
     fn a_kept_result_keeps_its_numbers_and_a_new_word_gets_its_own() {
         let mut memo = SearchMemo::new();
-        let before = result_words(&[Part::Text("réseau emploi")], &memo);
+        let (_, before) = result_words(&[Part::Text("réseau emploi")], &memo);
         memo.finish(true);
-        let again = result_words(&[Part::Text("réseau emploi")], &memo);
-        assert!(std::sync::Arc::ptr_eq(&before, &again));
-        let other = result_words(&[Part::Text("emploi public")], &memo);
+        let (_, again) = result_words(&[Part::Text("réseau emploi")], &memo);
+        assert!(Arc::ptr_eq(&before, &again));
+        let (_, other) = result_words(&[Part::Text("emploi public")], &memo);
         let mut words = Words::default();
         words.add(0, &again);
         words.add(1, &other);
         let shards = words.shards(1, &memo.vocabulary);
         assert_eq!(shards[0], r#"{"emploi":[0,2],"public":[2],"reseau":[0]}"#);
+    }
+
+    #[test]
+    fn a_language_kept_whole_keeps_its_results_words_for_its_next_edit() {
+        let mut memo = SearchMemo::new();
+        let (key, before) = result_words(&[Part::Text("réseau emploi")], &memo);
+        // As `files` leaves it once the French index is made.
+        let made = vec![(key.unwrap(), Arc::clone(&before))];
+        lock(&memo.languages).insert("fr".into(), Arc::new(made));
+        memo.finish(true);
+        // The next build keeps the French index whole, folding none of its results.
+        memo.keep("fr");
+        memo.finish(true);
+        let (_, again) = result_words(&[Part::Text("réseau emploi")], &memo);
+        assert!(Arc::ptr_eq(&before, &again));
     }
 }
