@@ -51,28 +51,22 @@ use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::event::{Event, Speaker};
 use crate::memo::{Digest, Key, Memo};
-use one_tap::OneTaps;
-use pages::LanguageViews;
+use pages::{LanguageViews, ViewMemos};
 use publish::Published;
 pub(crate) use publish::Store;
 pub(crate) use revisions::{fingerprints, Revision, Revisions};
 use routes::PageRef;
 use search::SearchMemo;
 pub(crate) use strings::untranslated;
-use structured::Sessions;
 pub(crate) use theme::Theme;
 pub use translations::Report;
 
 /// What the renderer keeps from one build to the next in `serve`, besides the published
-/// files its store keeps: Markdown rendered to HTML, and the JSON-LD of every session of a
-/// language.
+/// files its store keeps: what the views of each language are made of (Markdown rendered to
+/// HTML, the sessions' JSON-LD...), the search index's words, and the theme.
 pub(crate) struct Memos {
-    /// Markdown rendered to HTML, by text and options.
-    markdown: Memo<Arc<str>>,
-    /// The JSON-LD of every session of a language, by what it is made from.
-    sessions: Memo<Arc<Sessions>>,
-    /// The web calendar links of every session of a language, by what they are made from.
-    one_taps: Memo<Arc<OneTaps>>,
+    /// What the views of the languages are made of, by what each is made from.
+    views: ViewMemos,
     /// The words of the search index, numbered, and those of each result, by its texts.
     search: SearchMemo,
     /// The theme, by its files.
@@ -83,9 +77,7 @@ impl Memos {
     /// Memos that keep what builds make.
     pub(crate) fn new() -> Memos {
         Memos {
-            markdown: Memo::new(),
-            sessions: Memo::new(),
-            one_taps: Memo::new(),
+            views: ViewMemos::new(),
             search: SearchMemo::new(),
             themes: Memo::new(),
         }
@@ -94,9 +86,7 @@ impl Memos {
     /// Memos that keep nothing.
     pub(crate) fn disabled() -> Memos {
         Memos {
-            markdown: Memo::disabled(),
-            sessions: Memo::disabled(),
-            one_taps: Memo::disabled(),
+            views: ViewMemos::disabled(),
             search: SearchMemo::disabled(),
             themes: Memo::disabled(),
         }
@@ -104,9 +94,7 @@ impl Memos {
 
     /// Ends a build (see [`Memo::finish`]).
     pub(crate) fn finish(&mut self, succeeded: bool) {
-        self.markdown.finish(succeeded);
-        self.sessions.finish(succeeded);
-        self.one_taps.finish(succeeded);
+        self.views.finish(succeeded);
         self.search.finish(succeeded);
         self.themes.finish(succeeded);
     }
@@ -148,9 +136,7 @@ pub(crate) fn render(
                 theme,
                 language,
                 programme,
-                &memos.markdown,
-                &memos.sessions,
-                &memos.one_taps,
+                &memos.views,
                 as_of,
             )
         })
@@ -172,7 +158,7 @@ pub(crate) fn render(
     done("wrote the search index");
     let worker = (!preview).then(|| site_key(programme, event, theme, timestamp));
     offline::publish(event, theme, &views, worker, &published);
-    publish_headers(root, config, event, theme, &published);
+    publish_headers(root, config, event, theme, programme, &published);
     // Last, so that a file in the place of one the build publishes is found.
     publish_statics(root, event, &published);
     published.finish()
@@ -420,12 +406,15 @@ fn site_key(programme: Key, event: &Event, theme: &Theme, timestamp: DateTime<Ut
     digest.finish()
 }
 
-/// `_headers`: the generated rules, after the site's own `content/static/_headers`.
+/// `_headers`: the generated rules, after the site's own `content/static/_headers`. They are
+/// made from the programme (the paths of its feeds), the theme's fingerprinted assets and
+/// the site's own file: at a large event, thousands of rules, kept when those are the same.
 fn publish_headers(
     root: &Path,
     config: &Config,
     event: &Event,
     theme: &Theme,
+    programme: Key,
     published: &Published,
 ) {
     let order = usize::MAX - 1;
@@ -435,30 +424,50 @@ fn publish_headers(
         .filter(|asset| asset.hashed)
         .map(|asset| asset.path.clone())
         .collect();
-    let generated = headers::generated(config, event, &hashed);
     let file = Path::new("content/static").join(routes::HEADERS);
-    let text = if event
+    let own = if event
         .statics
         .iter()
         .any(|p| p == Path::new(routes::HEADERS))
     {
         match std::fs::read_to_string(root.join(&file)) {
-            Ok(own) => match headers::parse(&own) {
-                Ok(rules) => headers::file(Some((&own, &rules)), &generated),
-                Err(bad) => {
-                    let place = Place::at(&file, bad.line, 1);
-                    return published.fail(order, Error::new(place, Problem::BadHeaders(bad.why)));
-                }
-            },
+            Ok(own) => Some(own),
             Err(e) => {
                 let problem = Problem::Unreadable(e.to_string());
                 return published.fail(order, Error::new(Place::file(&file), problem));
             }
         }
     } else {
-        headers::file(None, &generated)
+        None
     };
-    published.put(order, routes::HEADERS.into(), text.into_bytes());
+    let key = published.reuses().then(|| {
+        let mut digest = Digest::new("headers");
+        digest
+            .part(&programme.to_le_bytes())
+            .hash(&hashed)
+            .hash(&own);
+        digest.finish()
+    });
+    if key.is_some_and(|key| published.keep(routes::HEADERS, key)) {
+        return;
+    }
+    let generated = headers::generated(config, event, &hashed);
+    let text = match &own {
+        Some(own) => match headers::parse(own) {
+            Ok(rules) => headers::file(Some((own, &rules)), &generated),
+            Err(bad) => {
+                let place = Place::at(&file, bad.line, 1);
+                return published.fail(order, Error::new(place, Problem::BadHeaders(bad.why)));
+            }
+        },
+        None => headers::file(None, &generated),
+    };
+    published.put_made(
+        order,
+        routes::HEADERS.into(),
+        Arc::new(text.into_bytes()),
+        key,
+    );
 }
 
 /// The site's own files of `content/static/`, where the build publishes nothing else (its

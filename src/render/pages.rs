@@ -40,6 +40,54 @@ use crate::diagnostics::{Error, Place as SourcePlace, Problem};
 use crate::event::Event;
 use crate::memo::{Digest, Key, Memo};
 
+/// What the views of every language keep from one build to the next in `serve`, each by
+/// what it is made from.
+pub(crate) struct ViewMemos {
+    /// Markdown rendered to HTML, by text and options.
+    markdown: Memo<Arc<str>>,
+    /// The JSON-LD of every session of a language.
+    sessions: Memo<Arc<Sessions>>,
+    /// The web calendar links of every session of a language.
+    one_taps: Memo<Arc<OneTaps>>,
+    /// When each day and session of a language is, as it writes dates and times.
+    times: Memo<Arc<Vec<DayTimes>>>,
+    /// The speakers as a language shows them.
+    people: Memo<Arc<Vec<PersonView>>>,
+}
+
+impl ViewMemos {
+    /// Memos that keep what builds make.
+    pub(crate) fn new() -> ViewMemos {
+        ViewMemos {
+            markdown: Memo::new(),
+            sessions: Memo::new(),
+            one_taps: Memo::new(),
+            times: Memo::new(),
+            people: Memo::new(),
+        }
+    }
+
+    /// Memos that keep nothing.
+    pub(crate) fn disabled() -> ViewMemos {
+        ViewMemos {
+            markdown: Memo::disabled(),
+            sessions: Memo::disabled(),
+            one_taps: Memo::disabled(),
+            times: Memo::disabled(),
+            people: Memo::disabled(),
+        }
+    }
+
+    /// Ends a build (see [`Memo::finish`]).
+    pub(crate) fn finish(&mut self, succeeded: bool) {
+        self.markdown.finish(succeeded);
+        self.sessions.finish(succeeded);
+        self.one_taps.finish(succeeded);
+        self.times.finish(succeeded);
+        self.people.finish(succeeded);
+    }
+}
+
 /// Everything about the event prepared once for one language, shared by all its pages.
 pub(crate) struct LanguageViews<'a> {
     config: &'a Config,
@@ -51,8 +99,9 @@ pub(crate) struct LanguageViews<'a> {
     grammar: Grammar,
     event_view: EventView,
     /// When each day and each of its sessions is.
-    times: Vec<DayTimes>,
-    people: Vec<PersonView>,
+    times: Arc<Vec<DayTimes>>,
+    /// The speakers, as every page shows them.
+    people: Arc<Vec<PersonView>>,
     /// The organisers that sessions can name (those with an id).
     organisers: Vec<PersonView>,
     /// The JSON-LD of every session.
@@ -83,24 +132,19 @@ struct Assembled {
 }
 
 impl<'a> LanguageViews<'a> {
-    /// Prepares the views of one language; Markdown already rendered, the sessions' JSON-LD
-    /// and their web calendar links come from `markdown`, `sessions` and `one_taps` when
-    /// earlier builds made them. `as_of`
-    /// is the build's date, when the site is published with its service worker, for the
-    /// notice of a page given offline.
-    #[allow(clippy::too_many_arguments)]
+    /// Prepares the views of one language, taking from `memos` what earlier builds made of
+    /// the same inputs. `as_of` is the build's date, when the site is published with its
+    /// service worker, for the notice of a page given offline.
     pub(crate) fn new(
         config: &'a Config,
         event: &'a Event,
         theme: &'a Theme,
         language: &'a Language,
         programme_key: Key,
-        markdown: &'a Memo<Arc<str>>,
-        sessions: &Memo<Arc<Sessions>>,
-        one_taps: &Memo<Arc<OneTaps>>,
+        memos: &'a ViewMemos,
         as_of: Option<NaiveDate>,
     ) -> Result<LanguageViews<'a>, Error> {
-        let localizer = Localizer::new(config, language, markdown);
+        let localizer = Localizer::new(config, language, &memos.markdown);
         let grammar = Grammar::new(&language.locale).map_err(|e| {
             Error::new(
                 SourcePlace::file(CONFIG_FILE),
@@ -119,11 +163,18 @@ impl<'a> LanguageViews<'a> {
                 Problem::BadLanguageCode(format!("{}: {e}", language.code)),
             )
         })?;
-        let people: Vec<PersonView> = event
-            .speakers
-            .par_iter()
-            .map(|s| PersonView::new(s, &localizer))
-            .collect();
+        // What is made from the programme alone, in this language.
+        let language_programme = || {
+            let mut digest = Digest::new("language programme");
+            digest
+                .part(&programme_key.to_le_bytes())
+                .part(language.code.as_bytes());
+            digest.finish()
+        };
+        let people = memos.people.get_or(language_programme, || {
+            let people = event.speakers.par_iter();
+            Arc::new(people.map(|s| PersonView::new(s, &localizer)).collect())
+        });
         let organisers = event
             .organisers
             .iter()
@@ -143,12 +194,13 @@ impl<'a> LanguageViews<'a> {
                 .replace("{date}", &super::markdown::escape(&date));
             notice
         });
-        let times = event
-            .programme
-            .days
-            .iter()
-            .map(|day| DayTimes::new(day, event.timezone, &formats))
-            .collect();
+        let times = memos.times.get_or(language_programme, || {
+            let days = event.programme.days.iter();
+            Arc::new(
+                days.map(|day| DayTimes::new(day, event.timezone, &formats))
+                    .collect(),
+            )
+        });
         let mut views = LanguageViews {
             config,
             event,
@@ -170,17 +222,10 @@ impl<'a> LanguageViews<'a> {
             offline_notice,
         };
         // Made from the views' own text, so once they are.
-        let sessions_key = || {
-            let mut digest = Digest::new("sessions");
-            digest
-                .part(&programme_key.to_le_bytes())
-                .part(language.code.as_bytes());
-            digest.finish()
-        };
-        views.sessions_ld = sessions.get_or(sessions_key, || {
+        views.sessions_ld = memos.sessions.get_or(language_programme, || {
             Arc::new(Sessions::new(config, &views.plain()))
         });
-        views.one_taps = one_taps.get_or(sessions_key, || {
+        views.one_taps = memos.one_taps.get_or(language_programme, || {
             Arc::new(OneTap::all(config, &views.plain()))
         });
         let (base, base_key) = {
@@ -517,7 +562,7 @@ impl<'a> LanguageViews<'a> {
             .programme
             .days
             .iter()
-            .zip(&self.times)
+            .zip(self.times.iter())
             .enumerate()
             .map(|(d, (day, times))| DayView::new(d, day, times, &sources))
             .collect()
