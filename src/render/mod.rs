@@ -51,7 +51,7 @@ use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::event::{Event, Speaker};
 use crate::memo::{Digest, Key, Memo};
-use pages::{LanguageViews, ViewMemos};
+use pages::{EventKeys, LanguageViews, ViewMemos};
 use publish::Published;
 pub(crate) use publish::Store;
 pub(crate) use revisions::{fingerprints, Revision, Revisions};
@@ -124,21 +124,14 @@ pub(crate) fn render(
     done: &mut dyn FnMut(&str),
 ) -> Result<(), Errors> {
     let programme = programme_key(config, event, theme);
+    let keys = EventKeys::new(programme, event);
     // The day the programme is as of, in the event's zone, which a page given offline says.
     let as_of = (!preview).then(|| timestamp.with_timezone(&event.timezone).date_naive());
     let views = config
         .languages
         .par_iter()
         .map(|language| {
-            LanguageViews::new(
-                config,
-                event,
-                theme,
-                language,
-                programme,
-                &memos.views,
-                as_of,
-            )
+            LanguageViews::new(config, event, theme, language, &keys, &memos.views, as_of)
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let published = Published::new(store);

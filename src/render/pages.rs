@@ -40,6 +40,29 @@ use crate::diagnostics::{Error, Place as SourcePlace, Problem};
 use crate::event::Event;
 use crate::memo::{Digest, Key, Memo};
 
+/// The hashes of what the pages of every language are made from, taken once for all: the
+/// programme's (see `render::programme_key`) and each speaker's and page's, whole.
+pub(crate) struct EventKeys {
+    pub(crate) programme: Key,
+    speakers: Vec<Key>,
+    pages: Vec<Key>,
+}
+
+impl EventKeys {
+    pub(crate) fn new(programme: Key, event: &Event) -> EventKeys {
+        fn whole(kind: &str, model: &impl std::hash::Hash) -> Key {
+            Digest::new(kind).hash(model).finish()
+        }
+        EventKeys {
+            programme,
+            speakers: (event.speakers.par_iter())
+                .map(|speaker| whole("speaker", speaker))
+                .collect(),
+            pages: event.pages.iter().map(|page| whole("page", page)).collect(),
+        }
+    }
+}
+
 /// What the views of every language keep from one build to the next in `serve`, each by
 /// what it is made from.
 pub(crate) struct ViewMemos {
@@ -108,8 +131,8 @@ pub(crate) struct LanguageViews<'a> {
     sessions_ld: Arc<Sessions>,
     /// Each session's links to put it in a web calendar.
     one_taps: Arc<OneTaps>,
-    /// A hash of the programme (see `render::programme_key`).
-    programme_key: Key,
+    /// The hashes of the programme and of each speaker and page.
+    keys: &'a EventKeys,
     /// What the template context of every page of the language has ([`LanguageValues`]).
     base: Context,
     /// A hash of `base`.
@@ -140,7 +163,7 @@ impl<'a> LanguageViews<'a> {
         event: &'a Event,
         theme: &'a Theme,
         language: &'a Language,
-        programme_key: Key,
+        keys: &'a EventKeys,
         memos: &'a ViewMemos,
         as_of: Option<NaiveDate>,
     ) -> Result<LanguageViews<'a>, Error> {
@@ -167,7 +190,7 @@ impl<'a> LanguageViews<'a> {
         let language_programme = || {
             let mut digest = Digest::new("language programme");
             digest
-                .part(&programme_key.to_le_bytes())
+                .part(&keys.programme.to_le_bytes())
                 .part(language.code.as_bytes());
             digest.finish()
         };
@@ -215,7 +238,7 @@ impl<'a> LanguageViews<'a> {
             organisers,
             sessions_ld: Arc::default(),
             one_taps: Arc::default(),
-            programme_key,
+            keys,
             base: Context::new(),
             base_key: 0,
             links_key: links_key(event),
@@ -372,10 +395,10 @@ impl<'a> LanguageViews<'a> {
     /// model.
     fn structured_key(&self, page: PageRef) -> Key {
         let mut digest = Digest::new("structured data");
-        digest.part(&self.programme_key.to_le_bytes());
+        digest.part(&self.keys.programme.to_le_bytes());
         match page {
-            PageRef::Speaker(i) => digest.hash(&self.event.speakers[i]),
-            PageRef::Page(i) => digest.hash(&self.event.pages[i]),
+            PageRef::Speaker(i) => digest.part(&self.keys.speakers[i].to_le_bytes()),
+            PageRef::Page(i) => digest.part(&self.keys.pages[i].to_le_bytes()),
             PageRef::Home
             | PageRef::Programme
             | PageRef::Speakers
@@ -585,7 +608,7 @@ impl<'a> LanguageViews<'a> {
     /// A hash of what the search files of the language are made from (see [`search::key`]).
     pub(crate) fn search_key(&self) -> Key {
         let plain = self.plain();
-        search::key(&self.sources(&plain), self.programme_key)
+        search::key(&self.sources(&plain), self.keys.programme)
     }
 
     /// What the views of sessions are made from.

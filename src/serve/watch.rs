@@ -192,18 +192,50 @@ fn source(root: &Path, path: &Path) -> Option<PathBuf> {
 
 /// A summary of every source file's size and modification time: two equal fingerprints mean
 /// no source changed in between (a rebuild reads every source, so this is cheap beside it).
+/// Each entry is hashed on its own and the hashes added up, so that folders are read in the
+/// order the system gives, unsorted; and entries are looked at relative to their folder
+/// (`DirEntry::metadata`), not from the root again, which at a large event's thousands of
+/// files halves the time, on the path of every rebuild.
 pub(super) fn fingerprint(root: &Path) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let sources = std::iter::once(root.join(CONFIG_FILE))
-        .chain(FOLDERS.iter().map(|f| root.join(f)))
-        .flat_map(|path| walkdir::WalkDir::new(path).sort_by_file_name());
-    for entry in sources.filter_map(Result::ok) {
-        entry.path().hash(&mut hasher);
-        if let Ok(metadata) = entry.metadata() {
-            metadata.len().hash(&mut hasher);
-            metadata.modified().ok().hash(&mut hasher);
+    let mut sum = entry_hash(
+        &root.join(CONFIG_FILE),
+        std::fs::metadata(root.join(CONFIG_FILE)).ok(),
+    );
+    for folder in FOLDERS {
+        let folder = root.join(folder);
+        sum = sum.wrapping_add(entry_hash(&folder, std::fs::metadata(&folder).ok()));
+        sum = sum.wrapping_add(folder_fingerprint(&folder));
+    }
+    sum
+}
+
+/// The sum of the hashes of everything in `folder`, at any depth.
+fn folder_fingerprint(folder: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return 0;
+    };
+    let mut sum = 0u64;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let metadata = entry.metadata().ok();
+        // A link counts by its own status: it is not followed.
+        let folder = metadata.as_ref().is_some_and(std::fs::Metadata::is_dir);
+        sum = sum.wrapping_add(entry_hash(&path, metadata));
+        if folder {
+            sum = sum.wrapping_add(folder_fingerprint(&path));
         }
+    }
+    sum
+}
+
+/// A hash of one entry: its path, and its size and modification time when it has them.
+fn entry_hash(path: &Path, metadata: Option<std::fs::Metadata>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    path.hash(&mut hasher);
+    if let Some(metadata) = metadata {
+        metadata.len().hash(&mut hasher);
+        metadata.modified().ok().hash(&mut hasher);
     }
     hasher.finish()
 }
