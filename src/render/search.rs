@@ -27,6 +27,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::dates::DayTimes;
@@ -188,7 +189,7 @@ impl Words {
             split[shard_of(&word, shards)].push((word, Gaps(&self.postings[n])));
         }
         split
-            .into_iter()
+            .into_par_iter()
             .map(|mut shard| {
                 shard.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
                 let shard = Shard(&shard);
@@ -335,21 +336,14 @@ pub(super) fn files(
 ) -> Vec<(String, String)> {
     let (event, localizer, plain) = (sources.event, sources.localizer, sources.plain);
     let lang = plain.lang;
-    let mut results: Vec<Vec<String>> = Vec::new();
-    let mut words = Words::default();
-    let mut used: Vec<(Key, ResultWords)> = Vec::new();
-    let mut add = |words: &mut Words, r: usize, (key, folded): (Option<Key>, ResultWords)| {
-        words.add(r, &folded);
-        used.extend(key.map(|key| (key, folded)));
-    };
-    let mut result = |kind: &str, path: String, title: &Text, detail: String| {
+    // A result's row of `index.json`, and its words.
+    let result = |kind: &str, path: String, title: &Text, detail: String, parts: &[Part]| {
         let title = localizer.text(title);
         let mut row = vec![kind.to_string(), path, title.text, detail];
         if title.fallback {
             row.extend([title.lang, title.dir.to_string()]);
         }
-        results.push(row);
-        results.len() - 1
+        (row, result_words(parts, memo))
     };
     // Every spelling of a person's name, in every language.
     let names = |person: &Person| -> Vec<&str> {
@@ -358,8 +352,21 @@ pub(super) fn files(
             Person::Organiser(i) => spellings(&event.organisers[i].name),
         }
     };
-    for (day, day_times) in event.programme.days.iter().zip(times) {
-        for (session, times) in day.sessions.iter().zip(&day_times.sessions) {
+    let sessions: Vec<_> = event
+        .programme
+        .days
+        .iter()
+        .zip(times)
+        .flat_map(|(day, day_times)| {
+            let sessions = day.sessions.iter().zip(&day_times.sessions);
+            sessions.map(move |(session, times)| (day_times, session, times))
+        })
+        .collect();
+    // Each result on every core (most of a language's are kept from the last build, but each
+    // is looked for by its texts), gathered in the site's order.
+    let mut made: Vec<_> = sessions
+        .par_iter()
+        .map(|&(day_times, session, times)| {
             let when = match &times.end {
                 Some(end) => format!("{}–{end}", times.start),
                 None => times.start.clone(),
@@ -367,7 +374,6 @@ pub(super) fn files(
             let mut detail = vec![day_times.date.as_str(), &when];
             detail.extend(plain.room(session));
             let path = routes::session(lang, &session.id);
-            let r = result("session", path, &session.title, detail.join(" · "));
             let mut parts = vec![Part::Title(plain.text(&session.title))];
             let description = session.description.as_ref().map(|d| plain.text(d));
             parts.extend(description.map(Part::Markdown));
@@ -375,10 +381,10 @@ pub(super) fn files(
                 parts.extend(names(person).into_iter().map(Part::Text));
             }
             parts.extend(plain.room(session).map(Part::Text));
-            add(&mut words, r, result_words(&parts, memo));
-        }
-    }
-    for speaker in &event.speakers {
+            result("session", path, &session.title, detail.join(" · "), &parts)
+        })
+        .collect();
+    made.par_extend(event.speakers.par_iter().map(|speaker| {
         let position: Vec<&str> = [&speaker.role, &speaker.organisation]
             .into_iter()
             .flatten()
@@ -387,7 +393,6 @@ pub(super) fn files(
             .collect();
         let position = position.join(plain.ui("comma", ", "));
         let path = routes::speaker(lang, &speaker.id);
-        let r = result("speaker", path, &speaker.name, position.clone());
         let mut parts: Vec<Part> = spellings(&speaker.name)
             .into_iter()
             .map(Part::Title)
@@ -396,16 +401,23 @@ pub(super) fn files(
             Part::Text(&position),
             Part::Markdown(plain.text(&speaker.biography)),
         ]);
-        add(&mut words, r, result_words(&parts, memo));
-    }
-    for (i, page) in event.pages.iter().enumerate() {
+        result("speaker", path, &speaker.name, position.clone(), &parts)
+    }));
+    made.extend(event.pages.iter().enumerate().map(|(i, page)| {
         let path = PageRef::Page(i).dir(event, lang);
-        let r = result("page", path, &page.title, String::new());
         let parts = [
             Part::Title(plain.text(&page.title)),
             Part::Markdown(plain.text(&page.body)),
         ];
-        add(&mut words, r, result_words(&parts, memo));
+        result("page", path, &page.title, String::new(), &parts)
+    }));
+    let mut results: Vec<Vec<String>> = Vec::with_capacity(made.len());
+    let mut words = Words::default();
+    let mut used: Vec<(Key, ResultWords)> = Vec::new();
+    for (r, (row, (key, folded))) in made.into_iter().enumerate() {
+        results.push(row);
+        words.add(r, &folded);
+        used.extend(key.map(|key| (key, folded)));
     }
     if memo.words.enabled() {
         lock(&memo.languages).insert(lang.to_string(), Arc::new(used));
@@ -419,16 +431,13 @@ pub(super) fn files(
         shards,
         results,
     };
-    let mut files = vec![(
-        routes::search_index(lang),
+    let (index, shards) = rayon::join(
         // Strings and lists of strings always serialize.
-        serde_json::to_string(&index).unwrap_or_default(),
-    )];
-    for (n, shard) in words
-        .shards(shards, &memo.vocabulary)
-        .into_iter()
-        .enumerate()
-    {
+        || serde_json::to_string(&index).unwrap_or_default(),
+        || words.shards(shards, &memo.vocabulary),
+    );
+    let mut files = vec![(routes::search_index(lang), index)];
+    for (n, shard) in shards.into_iter().enumerate() {
         files.push((routes::search_shard(lang, n), shard));
     }
     files
