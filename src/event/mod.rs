@@ -140,15 +140,21 @@ impl Event {
         );
         let organisers = organiser::gather(event_file, &mut speakers, &mut fallbacks, &mut errors);
         let dates = start_date.zip(end_date);
-        let mut programme = programme::assemble(
-            &content.programme,
-            dates,
-            timezone,
-            &speakers,
-            &organisers,
-            &mut fallbacks,
-            &mut errors,
+        let (mut programme, biographies) = rayon::join(
+            || {
+                programme::assemble(
+                    &content.programme,
+                    dates,
+                    timezone,
+                    &speakers,
+                    &organisers,
+                    &mut fallbacks,
+                    &mut errors,
+                )
+            },
+            || speaker::biographies(&content.speakers, &speakers),
         );
+        speakers.add_biographies(biographies);
         let speakers = programme::link(speakers, &mut programme);
         let pages = page::gather(&content.pages, config, &mut fallbacks, &mut errors);
         let translations = fallbacks.into_translations();

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::fallbacks::Fallbacks;
 use super::names::{self, Folder};
 use super::photo::StaticFiles;
@@ -116,6 +118,33 @@ impl Speakers {
     pub(super) fn ids(&self) -> impl Iterator<Item = &str> {
         self.by_id.keys().map(String::as_str)
     }
+
+    /// Gives each speaker the biographies [`biographies`] copied.
+    pub(super) fn add_biographies(&mut self, biographies: Vec<Biography>) {
+        for (index, lang, body) in biographies {
+            self.list[index].biography.insert(&lang, body);
+        }
+    }
+}
+
+/// A speaker's biography in one language: the speaker's index, the language, the text.
+pub(super) type Biography = (usize, String, String);
+
+/// The biographies of the speakers' files, by [`gather`]'s speakers: the bulk of their text,
+/// copied apart from the rest, so that it can be on another core while the programme is
+/// assembled.
+pub(super) fn biographies(
+    files: &[Arc<MarkdownFile<SpeakerMatter>>],
+    speakers: &Speakers,
+) -> Vec<Biography> {
+    files
+        .par_iter()
+        .filter(|file| !file.body.trim().is_empty())
+        .filter_map(|file| {
+            let index = speakers.by_id.get(&file.name)?;
+            Some((*index, file.lang.clone(), file.body.clone()))
+        })
+        .collect()
 }
 
 /// Gathers the speakers' files, one speaker per id; each photo must be one of `statics`.
@@ -207,9 +236,6 @@ pub(super) fn gather(
                 ),
                 (Some(g), _) => speaker.gender = Some(g),
             }
-        }
-        if !file.body.trim().is_empty() {
-            speaker.biography.insert(lang, file.body.clone());
         }
     }
     let default = &config.default_language().code;
