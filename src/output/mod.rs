@@ -57,8 +57,15 @@ impl Output {
         }
     }
 
-    /// Every file, by path, in no particular order.
+    /// Every file, by path, in the order of paths.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let mut files: Vec<(&str, &[u8])> = self.unordered().collect();
+        files.sort_unstable_by_key(|(path, _)| *path);
+        files.into_iter()
+    }
+
+    /// Every file, by path, in no particular order: for what counts or compares them.
+    pub(crate) fn unordered(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().map(|(p, b)| (p.as_ref(), b.as_slice()))
     }
 

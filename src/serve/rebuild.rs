@@ -64,7 +64,7 @@ impl Builder {
                 let changed = changed_files(&current.output, &build.output);
                 let pages = build
                     .output
-                    .iter()
+                    .unordered()
                     .filter(|(path, _)| path.ends_with(".html"))
                     .count();
                 // An unchanged site is not announced: open pages would reload for nothing.
@@ -114,10 +114,13 @@ impl Builder {
 /// How many published files differ between two outputs (added, removed or changed).
 fn changed_files(before: &Output, after: &Output) -> usize {
     let changed_or_added = after
-        .iter()
+        .unordered()
         .filter(|(path, _)| !after.same_file(path, before))
         .count();
-    let removed = before.iter().filter(|(p, _)| !after.contains(p)).count();
+    let removed = before
+        .unordered()
+        .filter(|(p, _)| !after.contains(p))
+        .count();
     changed_or_added + removed
 }
 
