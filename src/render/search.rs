@@ -62,8 +62,11 @@ pub(crate) struct SearchMemo {
     words: Memo<ResultWords>,
     /// The words of each language's results as its index was last made, by key: when a
     /// language's index is kept whole, its results' words are kept with it, for its next edit.
-    languages: Mutex<HashMap<String, Arc<Vec<(Key, ResultWords)>>>>,
+    languages: Mutex<HashMap<String, Arc<LanguageWords>>>,
 }
+
+/// The words of every result of a language's index, each by its key.
+type LanguageWords = Vec<(Key, ResultWords)>;
 
 impl SearchMemo {
     /// A memo that keeps what builds fold.
