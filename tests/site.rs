@@ -801,7 +801,8 @@ fn a_rebuild_after_edits_publishes_what_a_build_from_nothing_does() {
 fn a_rebuild_in_memory_after_each_kind_of_edit_is_what_a_fresh_build_makes() {
     // `serve` keeps every file whose key, a hash of its inputs, is the last build's: each
     // edit here reaches some pages and not others, through the menu, the links between
-    // languages, one language's search index, the feeds or a page of its own.
+    // languages, one language's search index, the feeds, `_headers`, the interface strings,
+    // the configuration or a page of its own.
     let site = Site::copy_of("multilingual");
     let root = site.root();
     let options = majlis::Options::default();
@@ -840,8 +841,22 @@ fn a_rebuild_in_memory_after_each_kind_of_edit_is_what_a_fresh_build_makes() {
             "honorific: Dr",
             "honorific: Pr",
         ),
+        (
+            "content/event.yaml",
+            "fr: Lyon, France",
+            "fr: Lyon (Rhône), France",
+        ),
+        ("content/i18n/fr.yaml", "", "speakers: Les intervenants\n"),
+        ("content/static/_headers", "", "/fr/*\n  X-Own: 1\n"),
+        ("content/static/_headers", "X-Own: 1", "X-Own: 2"),
+        ("site-config.yaml", "name: Türkçe", "name: Türkçe dili"),
+        ("site-config.yaml", "minify: false", "minify: true"),
     ] {
-        site.edit(file, from, to);
+        // An empty `from` writes the file anew.
+        match from {
+            "" => site.write(file, to),
+            _ => site.edit(file, from, to),
+        }
         let rebuilt = majlis::build_with(&root, &options, &mut cache)
             .unwrap()
             .output;

@@ -47,6 +47,8 @@ pub(crate) struct Staging {
     same_program: bool,
     /// What this build published.
     written: Mutex<Vec<(String, Entry)>>,
+    /// The paths of `written`, to be asked for one (`Store::has`).
+    paths: Mutex<HashSet<String>>,
     /// The files kept from the last output, while the build has written none: until it
     /// does, it may yet publish exactly the last output. `None` once they are linked.
     waiting: Mutex<Option<Vec<String>>>,
@@ -111,6 +113,7 @@ impl Staging {
             staging,
             previous,
             written: Mutex::default(),
+            paths: Mutex::default(),
             waiting: Mutex::new(Some(Vec::new())),
             committed: false,
             _lock: lock,
@@ -255,6 +258,7 @@ impl Staging {
     }
 
     fn record(&self, path: &str, entry: Entry) {
+        lock(&self.paths).insert(path.to_string());
         lock(&self.written).push((path.to_string(), entry));
     }
 
@@ -358,10 +362,7 @@ impl Store for Staging {
     }
 
     fn has(&self, path: &str) -> bool {
-        // Asked only for the site's own static files, a few, once the rest is published.
-        lock(&self.written)
-            .iter()
-            .any(|(written, _)| written == path)
+        lock(&self.paths).contains(path)
     }
 
     fn put(&self, path: String, bytes: Arc<Vec<u8>>, key: Option<Key>) -> Result<(), Error> {

@@ -6,7 +6,7 @@
 //! an event's text for a language, [`strings`] a language's interface strings, [`dates`]
 //! writes its dates and times; [`plain`] is the event as plain text (feeds, exports),
 //! [`views`] as templates see it; [`context`] is what each template is given, [`pages`]
-//! assembles and renders each page; [`calendar`], [`schedule`] and [`schedule_v2`] (from
+//! assembles and renders each page, kept by the keys of [`reuse`]; [`calendar`], [`schedule`] and [`schedule_v2`] (from
 //! [`schedule_parts`]), [`structured`] and [`sitemap`] make the other formats; [`publish`] is where it all goes.
 
 mod agenda;
@@ -27,6 +27,7 @@ mod pages;
 mod plain;
 mod publish;
 mod qr;
+mod reuse;
 mod revisions;
 mod routes;
 mod schedule;
@@ -51,9 +52,10 @@ use crate::config::Config;
 use crate::diagnostics::{Error, Errors, Place, Problem};
 use crate::event::{Event, Speaker};
 use crate::memo::{Digest, Key, Memo};
-use pages::{EventKeys, LanguageViews, ViewMemos};
+use pages::LanguageViews;
 use publish::Published;
 pub(crate) use publish::Store;
+use reuse::{EventKeys, ViewMemos};
 pub(crate) use revisions::{fingerprints, Revision, Revisions};
 use routes::PageRef;
 use search::SearchMemo;

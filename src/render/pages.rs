@@ -26,6 +26,7 @@ use super::one_tap::{OneTap, OneTaps};
 use super::plain::Plain;
 use super::publish::Published;
 use super::qr::Printed;
+use super::reuse::{links_key, EventKeys, ViewMemos};
 use super::routes::{self, PageRef};
 use super::search::{self, SearchMemo};
 use super::strings::Strings;
@@ -38,78 +39,7 @@ use super::views::{
 use crate::config::{Config, Language, CONFIG_FILE};
 use crate::diagnostics::{Error, Place as SourcePlace, Problem};
 use crate::event::Event;
-use crate::memo::{Digest, Key, Memo};
-
-/// The hashes of what the pages of every language are made from, taken once for all: the
-/// programme's (see `render::programme_key`) and each speaker's and page's, whole.
-pub(crate) struct EventKeys {
-    pub(crate) programme: Key,
-    speakers: Vec<Key>,
-    pages: Vec<Key>,
-}
-
-impl EventKeys {
-    pub(crate) fn new(programme: Key, event: &Event) -> EventKeys {
-        fn whole(kind: &str, model: &impl std::hash::Hash) -> Key {
-            Digest::new(kind).hash(model).finish()
-        }
-        EventKeys {
-            programme,
-            speakers: (event.speakers.par_iter())
-                .map(|speaker| whole("speaker", speaker))
-                .collect(),
-            pages: event.pages.iter().map(|page| whole("page", page)).collect(),
-        }
-    }
-}
-
-/// What the views of every language keep from one build to the next in `serve`, each by
-/// what it is made from.
-pub(crate) struct ViewMemos {
-    /// Markdown rendered to HTML, by text and options.
-    markdown: Memo<Arc<str>>,
-    /// The JSON-LD of every session of a language.
-    sessions: Memo<Arc<Sessions>>,
-    /// The web calendar links of every session of a language.
-    one_taps: Memo<Arc<OneTaps>>,
-    /// When each day and session of a language is, as it writes dates and times.
-    times: Memo<Arc<Vec<DayTimes>>>,
-    /// The speakers as a language shows them.
-    people: Memo<Arc<Vec<PersonView>>>,
-}
-
-impl ViewMemos {
-    /// Memos that keep what builds make.
-    pub(crate) fn new() -> ViewMemos {
-        ViewMemos {
-            markdown: Memo::new(),
-            sessions: Memo::new(),
-            one_taps: Memo::new(),
-            times: Memo::new(),
-            people: Memo::new(),
-        }
-    }
-
-    /// Memos that keep nothing.
-    pub(crate) fn disabled() -> ViewMemos {
-        ViewMemos {
-            markdown: Memo::disabled(),
-            sessions: Memo::disabled(),
-            one_taps: Memo::disabled(),
-            times: Memo::disabled(),
-            people: Memo::disabled(),
-        }
-    }
-
-    /// Ends a build (see [`Memo::finish`]).
-    pub(crate) fn finish(&mut self, succeeded: bool) {
-        self.markdown.finish(succeeded);
-        self.sessions.finish(succeeded);
-        self.one_taps.finish(succeeded);
-        self.times.finish(succeeded);
-        self.people.finish(succeeded);
-    }
-}
+use crate::memo::{Digest, Key};
 
 /// Everything about the event prepared once for one language, shared by all its pages.
 pub(crate) struct LanguageViews<'a> {
@@ -608,7 +538,7 @@ impl<'a> LanguageViews<'a> {
     /// A hash of what the search files of the language are made from (see [`search::key`]).
     pub(crate) fn search_key(&self) -> Key {
         let plain = self.plain();
-        search::key(&self.sources(&plain), self.keys.programme)
+        search::key(&self.sources(&plain), self.keys.programme, &self.keys.pages)
     }
 
     /// What the views of sessions are made from.
@@ -635,25 +565,6 @@ fn template(page: PageRef) -> (&'static str, &'static str) {
         PageRef::Speaker(_) => ("speaker.html", "speaker"),
         PageRef::Page(_) => ("page.html", "page"),
     }
-}
-
-/// A hash of the site's pages as every page's links and menu show them: their names, titles,
-/// places in the menu and URL segments, but not their bodies, which only their own pages
-/// show. A page is taken apart field by field, so that a field added to it must be placed
-/// here, in the key or out of it.
-fn links_key(event: &Event) -> Key {
-    let mut digest = Digest::new("links");
-    for page in &event.pages {
-        let crate::event::Page {
-            name,
-            title,
-            menu,
-            slugs,
-            body: _,
-        } = page;
-        digest.hash(&(name, title, menu, slugs));
-    }
-    digest.finish()
 }
 
 fn choices(views: &[LanguageViews]) -> Vec<Choice> {

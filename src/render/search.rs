@@ -60,9 +60,12 @@ struct Index<'a> {
 pub(crate) struct SearchMemo {
     vocabulary: Vocabulary,
     words: Memo<ResultWords>,
-    /// The words of each language's results as its index was last made, by key: when a
-    /// language's index is kept whole, its results' words are kept with it, for its next edit.
-    languages: Mutex<HashMap<String, Arc<LanguageWords>>>,
+    /// The words of each language's results as its index was last made by a good build, by
+    /// key: when a language's index is kept whole, its results' words are kept with it, for
+    /// its next edit.
+    languages: HashMap<String, Arc<LanguageWords>>,
+    /// Those of the build running now, which become `languages` if it succeeds.
+    made: Mutex<HashMap<String, Arc<LanguageWords>>>,
 }
 
 /// The words of every result of a language's index, each by its key.
@@ -74,7 +77,8 @@ impl SearchMemo {
         SearchMemo {
             vocabulary: Vocabulary::default(),
             words: Memo::new(),
-            languages: Mutex::default(),
+            languages: HashMap::new(),
+            made: Mutex::default(),
         }
     }
 
@@ -83,7 +87,8 @@ impl SearchMemo {
         SearchMemo {
             vocabulary: Vocabulary::default(),
             words: Memo::disabled(),
-            languages: Mutex::default(),
+            languages: HashMap::new(),
+            made: Mutex::default(),
         }
     }
 
@@ -91,15 +96,22 @@ impl SearchMemo {
     /// result holds are its numbers.
     pub(crate) fn finish(&mut self, succeeded: bool) {
         self.words.finish(succeeded);
+        let made = std::mem::take(self.made.get_mut().unwrap_or_else(|p| p.into_inner()));
+        if succeeded {
+            self.languages = made;
+        }
     }
 
-    /// Keeps the words of the results of `lang`'s index as it was last made, which the
-    /// build keeps as it is.
+    /// Keeps the words of the results of `lang`'s index as the last good build made it,
+    /// which this build keeps as it is.
     pub(super) fn keep(&self, lang: &str) {
-        let last = lock(&self.languages).get(lang).cloned();
-        for (key, words) in last.iter().flat_map(|last| last.iter()) {
+        let Some(last) = self.languages.get(lang) else {
+            return;
+        };
+        for (key, words) in last.iter() {
             self.words.insert(*key, Arc::clone(words));
         }
+        lock(&self.made).insert(lang.to_string(), Arc::clone(last));
     }
 }
 
@@ -315,9 +327,9 @@ fn shard_of(word: &str, shards: usize) -> usize {
 
 /// A hash of everything the search files of the language of `sources` are made from: the
 /// programme (`programme`, see `render::programme_key`), and what it leaves out, the
-/// biographies as this language reads them and the pages. An edit of one language's
+/// biographies as this language reads them and the pages (the hash of each, `pages`). An edit of one language's
 /// biography leaves the other languages' indexes as they are.
-pub(super) fn key(sources: &Sources, programme: Key) -> Key {
+pub(super) fn key(sources: &Sources, programme: Key, pages: &[Key]) -> Key {
     let plain = sources.plain;
     let mut digest = Digest::new("search");
     digest
@@ -326,7 +338,7 @@ pub(super) fn key(sources: &Sources, programme: Key) -> Key {
     for speaker in &sources.event.speakers {
         digest.part(plain.text(&speaker.biography).as_bytes());
     }
-    digest.hash(&sources.event.pages);
+    digest.hash(pages);
     digest.finish()
 }
 
@@ -423,7 +435,7 @@ pub(super) fn files(
         used.extend(key.map(|key| (key, folded)));
     }
     if memo.words.enabled() {
-        lock(&memo.languages).insert(lang.to_string(), Arc::new(used));
+        lock(&memo.made).insert(lang.to_string(), Arc::new(used));
     }
     let shards = words
         .count()
@@ -517,7 +529,7 @@ mod tests {
         let (key, before) = result_words(&[Part::Text("réseau emploi")], &memo);
         // As `files` leaves it once the French index is made.
         let made = vec![(key.unwrap(), Arc::clone(&before))];
-        lock(&memo.languages).insert("fr".into(), Arc::new(made));
+        lock(&memo.made).insert("fr".into(), Arc::new(made));
         memo.finish(true);
         // The next build keeps the French index whole, folding none of its results.
         memo.keep("fr");
