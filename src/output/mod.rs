@@ -131,10 +131,10 @@ impl Store for Memory<'_> {
     }
 
     fn keep(&self, path: &str, key: Key) -> bool {
-        let Some((last, (path, _))) = self.last.and_then(|last| {
-            let kept = last.keys.get_key_value(path).filter(|(_, k)| **k == key);
-            Some((last, kept?))
-        }) else {
+        let Some(last) = self.last else {
+            return false;
+        };
+        let Some((path, _)) = last.keys.get_key_value(path).filter(|(_, k)| **k == key) else {
             return false;
         };
         self.keep_from(last, [path], key);

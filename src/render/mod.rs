@@ -6,8 +6,9 @@
 //! an event's text for a language, [`strings`] a language's interface strings, [`dates`]
 //! writes its dates and times; [`plain`] is the event as plain text (feeds, exports),
 //! [`views`] as templates see it; [`context`] is what each template is given, [`pages`]
-//! assembles and renders each page, kept by the keys of [`reuse`]; [`calendar`], [`schedule`] and [`schedule_v2`] (from
-//! [`schedule_parts`]), [`structured`] and [`sitemap`] make the other formats; [`publish`] is where it all goes.
+//! assembles and renders each page, kept by the keys of [`reuse`]; [`calendar`],
+//! [`schedule`] and [`schedule_v2`] (from [`schedule_parts`]), [`structured`] and
+//! [`sitemap`] make the other formats; [`publish`] is where it all goes.
 
 mod agenda;
 mod assets;

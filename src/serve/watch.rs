@@ -245,6 +245,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_fingerprint_changes_with_a_file_added_deep_down_or_rewritten() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content/speakers")).unwrap();
+        std::fs::write(root.join("content/speakers/a.en.md"), "a").unwrap();
+        let before = fingerprint(root);
+        assert_eq!(fingerprint(root), before);
+        std::fs::create_dir_all(root.join("themes/own/templates")).unwrap();
+        std::fs::write(root.join("themes/own/templates/page.html"), "x").unwrap();
+        let added = fingerprint(root);
+        assert_ne!(added, before);
+        std::fs::write(root.join("content/speakers/a.en.md"), "ab").unwrap();
+        assert_ne!(fingerprint(root), added);
+    }
+
+    #[test]
     fn only_the_sites_sources_count() {
         let root = Path::new("/site");
         let at = |p: &str| source(root, &root.join(p));
