@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::SystemTime;
 
 /// Why there is no history to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,9 +29,13 @@ pub(crate) enum Unavailable {
 
 /// The git work tree a site is in, seen from the site's folder (which may be a folder of
 /// the repository, not its top).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Repository {
     site: PathBuf,
+    /// The repository's own folder (`.git`, or a worktree's folder inside it).
+    git_dir: PathBuf,
+    /// The folder of what its worktrees share (their branches): `git_dir` but for a worktree.
+    common_dir: PathBuf,
     /// The commit checked out.
     pub(crate) head: String,
     /// Whether the clone holds only part of the history (`git clone --depth`).
@@ -60,18 +65,35 @@ pub(crate) struct Change {
 impl Repository {
     /// The repository the site at `site` is in.
     pub(crate) fn open(site: &Path) -> Result<Repository, Unavailable> {
-        let out =
-            git(site, &["rev-parse", "--is-shallow-repository"]).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Unavailable::NoGit,
-                _ => Unavailable::NotARepository,
-            })?;
-        let shallow = String::from_utf8_lossy(&out).trim() == "true";
+        let out = git(
+            site,
+            &[
+                "rev-parse",
+                "--is-shallow-repository",
+                "--absolute-git-dir",
+                "--git-common-dir",
+            ],
+        )
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Unavailable::NoGit,
+            _ => Unavailable::NotARepository,
+        })?;
+        let out = String::from_utf8_lossy(&out);
+        let mut lines = out.lines();
+        let (Some(shallow), Some(git_dir), Some(common_dir)) =
+            (lines.next(), lines.next(), lines.next())
+        else {
+            return Err(Unavailable::NotARepository);
+        };
         let head = git(site, &["rev-parse", "-q", "--verify", "HEAD^{commit}"])
             .map_err(|_| Unavailable::NoCommit)?;
         Ok(Repository {
             site: site.to_path_buf(),
+            git_dir: PathBuf::from(git_dir),
+            // Relative to the folder git ran in.
+            common_dir: site.join(common_dir),
             head: String::from_utf8_lossy(&head).trim().to_string(),
-            shallow,
+            shallow: shallow == "true",
         })
     }
 
@@ -168,6 +190,118 @@ impl Repository {
     }
 }
 
+/// What [`Repository::open`] found for a site, with the status of the files git reads to
+/// find it when it did: the `.git` in the site's folder and each folder above it (where git
+/// looks for the repository), the repository's `HEAD`, the branch it names, the packed
+/// branches, the `shallow` file and the reftable's list. While none of them changes, neither
+/// does what it found, so `serve` learns that no commit came from a few `stat`s rather than
+/// from two `git` processes at each rebuild (a third of a rebuild of the example).
+#[derive(Debug)]
+pub(crate) struct Opened {
+    site: PathBuf,
+    files: Vec<PathBuf>,
+    /// The files' status before git was asked, so that a commit made meanwhile is seen at
+    /// the next look; empty (matching nothing) when the files git read were not yet known.
+    seen: Vec<Option<Status>>,
+    found: Result<Repository, Unavailable>,
+}
+
+/// A file's modification time, size and inode: git replaces its files by renaming a new
+/// one over them, which gives a new inode even within the clock's resolution.
+type Status = (SystemTime, u64, u64);
+
+impl Opened {
+    /// The repository the site at `site` is in: as `last` found it when none of the files
+    /// that tell has changed since, else opened again.
+    pub(crate) fn again(site: &Path, last: Option<Opened>) -> Opened {
+        let (files, seen) = match last {
+            Some(last) if last.site == site && !last.files.is_empty() => {
+                let now = statuses(&last.files);
+                if now == last.seen {
+                    return last;
+                }
+                (last.files, now)
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        let found = Repository::open(site);
+        let read = files_read(site, &found);
+        let seen = if read == files { seen } else { Vec::new() };
+        Opened {
+            site: site.to_path_buf(),
+            files: read,
+            seen,
+            found,
+        }
+    }
+
+    /// What was found.
+    pub(crate) fn found(&self) -> &Result<Repository, Unavailable> {
+        &self.found
+    }
+}
+
+/// The files whose change can change what [`Repository::open`] finds for `site`; none
+/// where git is missing or nothing is committed yet, so that it is asked every time.
+fn files_read(site: &Path, found: &Result<Repository, Unavailable>) -> Vec<PathBuf> {
+    let site = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    let mut files: Vec<PathBuf> = site.ancestors().map(|d| d.join(".git")).collect();
+    let repository = match found {
+        Ok(repository) => repository,
+        Err(Unavailable::NotARepository) => return files,
+        Err(Unavailable::NoGit | Unavailable::NoCommit) => return Vec::new(),
+    };
+    let (git_dir, common_dir) = (&repository.git_dir, &repository.common_dir);
+    files.extend([
+        git_dir.join("HEAD"),
+        git_dir.join("shallow"),
+        common_dir.join("shallow"),
+        common_dir.join("packed-refs"),
+        common_dir.join("reftable").join("tables.list"),
+    ]);
+    // HEAD names a branch, which may itself name another (an alias): a few steps, as git
+    // follows them, each branch's file in the shared folder or a worktree's own.
+    let mut named = git_dir.join("HEAD");
+    for _ in 0..5 {
+        let text = std::fs::read_to_string(&named).unwrap_or_default();
+        let Some(branch) = text.strip_prefix("ref:").map(str::trim) else {
+            break;
+        };
+        files.extend([git_dir.join(branch), common_dir.join(branch)]);
+        named = if git_dir.join(branch).is_file() {
+            git_dir.join(branch)
+        } else {
+            common_dir.join(branch)
+        };
+    }
+    files
+}
+
+/// The status of each of `files`, `None` for one that is missing. Of a folder (a `.git`
+/// folder), only that it is there: its time changes with every lock git takes in it.
+fn statuses(files: &[PathBuf]) -> Vec<Option<Status>> {
+    files
+        .iter()
+        .map(|file| {
+            let meta = std::fs::symlink_metadata(file).ok()?;
+            if meta.is_dir() {
+                return Some((SystemTime::UNIX_EPOCH, 0, inode(&meta)));
+            }
+            Some((meta.modified().ok()?, meta.len(), inode(&meta)))
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn inode(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
 /// Runs `git -C dir args…` and gives its standard output; a failure is an error.
 fn git(dir: &Path, args: &[&str]) -> std::io::Result<Vec<u8>> {
     let out = Command::new("git")
@@ -224,6 +358,128 @@ fn parse_log(out: &str) -> Vec<Commit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs git in `dir` with a fixed identity: nothing of the machine's configuration.
+    fn run(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.name=E", "-c", "user.email=e@example.org"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Looks again until the files git reads are known, so that the next look trusts them.
+    fn settled(site: &Path, opened: Opened) -> Opened {
+        let opened = Opened::again(site, Some(opened));
+        let opened = Opened::again(site, Some(opened));
+        assert_eq!(
+            statuses(&opened.files),
+            opened.seen,
+            "the next look asks no git"
+        );
+        opened
+    }
+
+    fn head(opened: &Opened) -> Result<String, Unavailable> {
+        opened
+            .found()
+            .as_ref()
+            .map(|r| r.head.clone())
+            .map_err(Clone::clone)
+    }
+
+    #[test]
+    fn the_repository_is_found_again_from_gits_files_until_a_commit_or_checkout() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().canonicalize().unwrap();
+        let site = top.join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let commit = |n: &str| {
+            std::fs::write(site.join("programme.yaml"), n).unwrap();
+            run(&top, &["add", "-A"]);
+            run(&top, &["commit", "-q", "-m", n]);
+            run(&top, &["rev-parse", "HEAD"])
+        };
+        let opened = settled(&site, Opened::again(&site, None));
+        assert_eq!(head(&opened), Err(Unavailable::NotARepository));
+
+        run(&top, &["init", "-q"]);
+        let first = commit("1");
+        let opened = Opened::again(&site, Some(opened));
+        assert_eq!(head(&opened), Ok(first.clone()), "a repository made");
+
+        let opened = settled(&site, opened);
+        let second = commit("2");
+        let opened = Opened::again(&site, Some(opened));
+        assert_eq!(head(&opened), Ok(second.clone()), "a commit");
+
+        let opened = settled(&site, opened);
+        run(&top, &["checkout", "-q", "--detach", &first]);
+        let opened = Opened::again(&site, Some(opened));
+        assert_eq!(head(&opened), Ok(first), "a commit checked out");
+
+        let opened = settled(&site, opened);
+        run(&top, &["checkout", "-q", "main"]);
+        let opened = Opened::again(&site, Some(opened));
+        assert_eq!(head(&opened), Ok(second), "back on the branch");
+
+        let opened = settled(&site, opened);
+        run(&top, &["pack-refs", "--all"]);
+        let third = commit("3");
+        let opened = Opened::again(&site, Some(opened));
+        assert_eq!(
+            head(&opened),
+            Ok(third.clone()),
+            "a commit over packed branches"
+        );
+
+        let opened = settled(&site, opened);
+        run(&top, &["checkout", "-q", "-b", "other"]);
+        let fourth = commit("4");
+        let opened = Opened::again(&site, Some(opened));
+        assert_eq!(head(&opened), Ok(fourth.clone()), "another branch");
+
+        // HEAD on an alias of a branch: a commit on the branch is seen through it.
+        let opened = settled(&site, opened);
+        run(
+            &top,
+            &["symbolic-ref", "refs/heads/alias", "refs/heads/other"],
+        );
+        run(&top, &["symbolic-ref", "HEAD", "refs/heads/alias"]);
+        let opened = settled(&site, Opened::again(&site, Some(opened)));
+        run(&top, &["update-ref", "refs/heads/other", &third]);
+        let opened = Opened::again(&site, Some(opened));
+        assert_eq!(
+            head(&opened),
+            Ok(third.clone()),
+            "a branch moved under its alias"
+        );
+        run(&top, &["symbolic-ref", "HEAD", "refs/heads/other"]);
+        run(&top, &["reset", "-q", "--hard", &fourth]);
+        let opened = Opened::again(&site, Some(opened));
+        assert_eq!(head(&opened), Ok(fourth.clone()), "the branch reset");
+
+        // A repository made inside the first one, around the site.
+        let opened = settled(&site, opened);
+        run(&site, &["init", "-q"]);
+        let inner = Opened::again(&site, Some(opened));
+        assert_eq!(
+            head(&inner),
+            Err(Unavailable::NoCommit),
+            "the inner repository"
+        );
+    }
 
     #[test]
     fn a_raw_log_gives_each_commit_its_changed_files() {

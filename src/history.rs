@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::content::files::{parse_speaker, parse_yaml, speaker_file, MarkdownFile};
 use crate::content::{Content, EventFile, ProgrammeFile, SpeakerMatter};
 use crate::event::Event;
-use crate::git::{Repository, Unavailable};
+use crate::git::{Opened, Repository, Unavailable};
 use crate::memo::{lock, Digest, Key};
 use crate::render::{self, Revision, Revisions};
 use crate::yaml::Located;
@@ -50,9 +50,11 @@ pub(crate) struct Derived {
 }
 
 /// The last history replayed, by the commit it ends at: `serve` replays it again only when
-/// a commit is made (or checked out).
+/// a commit is made (or checked out); and the repository as last found, looked for again
+/// only when git's files of it change.
 pub(crate) struct LastReplay {
     last: Option<Mutex<Option<HeadReplayed>>>,
+    opened: Option<Mutex<Option<Opened>>>,
 }
 
 /// A commit, and the history up to it replayed.
@@ -63,12 +65,28 @@ impl LastReplay {
     pub(crate) fn new() -> LastReplay {
         LastReplay {
             last: Some(Mutex::new(None)),
+            opened: Some(Mutex::new(None)),
         }
+    }
+
+    /// The repository the site at `root` is in.
+    fn repository(&self, root: &Path) -> Result<Repository, Unavailable> {
+        let Some(opened) = &self.opened else {
+            return Repository::open(root);
+        };
+        let mut opened = lock(opened);
+        let again = Opened::again(root, opened.take());
+        let found = again.found().clone();
+        *opened = Some(again);
+        found
     }
 
     /// A memory that keeps nothing.
     pub(crate) fn disabled() -> LastReplay {
-        LastReplay { last: None }
+        LastReplay {
+            last: None,
+            opened: None,
+        }
     }
 }
 
@@ -90,7 +108,7 @@ pub(crate) fn derive(
              (see docs/calendar.md)"
         )),
     };
-    let repository = match Repository::open(root) {
+    let repository = match last_replay.repository(root) {
         Ok(repository) => Some(repository),
         Err(Unavailable::NoGit) => return unknown("git is not installed"),
         Err(Unavailable::NotARepository) => return unknown("the site is not in a git repository"),
