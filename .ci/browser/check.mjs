@@ -53,8 +53,11 @@ const OWN_BUDGET = /(^|\/)(search|sw|service-worker)[^/]*\.js$/;
 // of Chromium's ScriptDuration: on a busy 2-core machine about 50 ms outside the event and 120
 // during it (programme.js reads every session's times, then marks the current and next ones);
 // the budget fails a script that does much more, such as one that walks the programme once per
-// session.
+// session. A load over it is measured again, up to three loads, and the least counts: a CI
+// machine shared with other work once gave 231 ms outside the event (127 ms during it, 95
+// here on the same commit), a noise a script walking 2,000 sessions per session never hides.
 const LARGE_SCRIPT_BUDGET_MS = 200;
+const LARGE_SCRIPT_LOADS = 3;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 const [sitesDir, artifactsDir, largeSiteDir] = process.argv.slice(2);
@@ -531,25 +534,34 @@ if (largeSiteDir) {
     ["outside the event", "2031-01-01T12:00:00Z"],
   ]) {
     await check(`large programme ${when}`, async () => {
-      const p = await newPage({ viewport: PHONE });
-      await p.clock.setFixedTime(new Date(instant));
-      const cdp = await p.context().newCDPSession(p);
-      await cdp.send("Performance.enable");
-      await open(p, `${origin}/large/en/programme/`);
-      const { metrics } = await cdp.send("Performance.getMetrics");
-      const metric = (name) => metrics.find((m) => m.name === name)?.value ?? 0;
-      const scriptMs = metric("ScriptDuration") * 1000;
-      const sessions = await p.locator(".session").count();
-      const marked = await p.locator(".session.is-now, .session.is-next").count();
-      console.log(
-        `large programme ${when}: ${sessions} sessions, ${marked} marked now or next; script ${scriptMs.toFixed(1)} ms, ` +
-          `all tasks ${(metric("TaskDuration") * 1000).toFixed(0)} ms, layout ${(metric("LayoutDuration") * 1000).toFixed(0)} ms`,
+      const perLoad = [];
+      for (let load = 0; load < LARGE_SCRIPT_LOADS; load++) {
+        const p = await newPage({ viewport: PHONE });
+        await p.clock.setFixedTime(new Date(instant));
+        const cdp = await p.context().newCDPSession(p);
+        await cdp.send("Performance.enable");
+        await open(p, `${origin}/large/en/programme/`);
+        const { metrics } = await cdp.send("Performance.getMetrics");
+        const metric = (name) => metrics.find((m) => m.name === name)?.value ?? 0;
+        const scriptMs = metric("ScriptDuration") * 1000;
+        perLoad.push(scriptMs);
+        const sessions = await p.locator(".session").count();
+        const marked = await p.locator(".session.is-now, .session.is-next").count();
+        console.log(
+          `large programme ${when}: ${sessions} sessions, ${marked} marked now or next; script ${scriptMs.toFixed(1)} ms, ` +
+            `all tasks ${(metric("TaskDuration") * 1000).toFixed(0)} ms, layout ${(metric("LayoutDuration") * 1000).toFixed(0)} ms`,
+        );
+        await p.context().close();
+        if (sessions < 1000) return fail(`/large/en/programme/ has ${sessions} sessions: not the large event`);
+        if (when === "during the event" && marked === 0)
+          return fail("/large/en/programme/: nothing marked during the event");
+        if (scriptMs <= LARGE_SCRIPT_BUDGET_MS) return;
+      }
+      const least = Math.min(...perLoad);
+      fail(
+        `/large/en/programme/ ${when}: ${least.toFixed(0)} ms of script at load at least ` +
+          `(${perLoad.map((ms) => ms.toFixed(0)).join(", ")} over ${LARGE_SCRIPT_LOADS} loads), over ${LARGE_SCRIPT_BUDGET_MS} ms`,
       );
-      if (sessions < 1000) fail(`/large/en/programme/ has ${sessions} sessions: not the large event`);
-      if (when === "during the event" && marked === 0) fail("/large/en/programme/: nothing marked during the event");
-      if (scriptMs > LARGE_SCRIPT_BUDGET_MS)
-        fail(`/large/en/programme/ ${when}: ${scriptMs.toFixed(0)} ms of script at load, over ${LARGE_SCRIPT_BUDGET_MS} ms`);
-      await p.context().close();
     });
   }
 }
