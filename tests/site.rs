@@ -802,7 +802,7 @@ fn a_rebuild_in_memory_after_each_kind_of_edit_is_what_a_fresh_build_makes() {
     // `serve` keeps every file whose key, a hash of its inputs, is the last build's: each
     // edit here reaches some pages and not others, through the menu, the links between
     // languages, one language's search index, the feeds, `_headers`, the interface strings,
-    // the configuration or a page of its own.
+    // the configuration, the sitemap's template or a page of its own.
     let site = Site::copy_of("multilingual");
     let root = site.root();
     let options = majlis::Options::default();
@@ -851,6 +851,12 @@ fn a_rebuild_in_memory_after_each_kind_of_edit_is_what_a_fresh_build_makes() {
         ("content/static/_headers", "X-Own: 1", "X-Own: 2"),
         ("site-config.yaml", "name: Türkçe", "name: Türkçe dili"),
         ("site-config.yaml", "minify: false", "minify: true"),
+        // The sitemap is kept until its addresses or its template change.
+        (
+            "themes/default/templates/sitemap.xml",
+            "",
+            "{% for page in pages %}{{ page.translations.0.url }}\n{% endfor %}",
+        ),
     ] {
         // An empty `from` writes the file anew.
         match from {

@@ -292,37 +292,52 @@ fn render_feeds(
             },
         );
     }
-    // The agenda is each attendee's own, and empty for a search engine, as the search page.
-    let page_refs: Vec<PageRef> = PageRef::all(event)
-        .into_iter()
-        .filter(|page| !matches!(page, PageRef::Agenda | PageRef::Search))
-        .collect();
-    let mut files = vec![(
-        routes::SITEMAP,
-        theme.render(
-            routes::SITEMAP,
-            &sitemap::context(config, event, &page_refs),
-        ),
-    )];
+    publish_sitemap(config, event, theme, published);
     // A site's own robots.txt, in `content/static/`, is published in its place.
     if !event
         .statics
         .iter()
         .any(|path| path == Path::new(routes::ROBOTS))
     {
-        files.push((
-            routes::ROBOTS,
-            theme.render(routes::ROBOTS, &sitemap::robots_context(config)),
-        ));
-    }
-    for (path, text) in files {
-        match text {
-            Ok(text) => published.put(order, path.into(), text.into_bytes()),
+        let robots = theme.render(routes::ROBOTS, &sitemap::robots_context(config));
+        match robots {
+            Ok(text) => published.put(order, routes::ROBOTS.into(), text.into_bytes()),
             Err(e) => published.fail(order, e),
         }
     }
     for asset in theme.assets.values() {
         published.put(order, asset.path.clone(), asset.bytes.clone());
+    }
+}
+
+/// The sitemap: every page but the agenda and the search page, which are each attendee's own
+/// and empty for a search engine. `serve` keeps the last one until a page is added, taken
+/// away or renamed: at a large event it lists 9,000 addresses, and making it again after
+/// every edit was a sixth of the edit's rebuild.
+fn publish_sitemap(config: &Config, event: &Event, theme: &Theme, published: &Published) {
+    let pages: Vec<PageRef> = PageRef::all(event)
+        .into_iter()
+        .filter(|page| !matches!(page, PageRef::Agenda | PageRef::Search))
+        .collect();
+    let values = sitemap::values(config, event, &pages);
+    let key = published.reuses().then(|| {
+        let mut digest = Digest::new("sitemap");
+        digest.part(&theme.id.to_le_bytes()).json(&values);
+        digest.finish()
+    });
+    if key.is_some_and(|key| published.keep(routes::SITEMAP, key)) {
+        return;
+    }
+    // Values of plain strings always serialize.
+    let context = tera::Context::from_serialize(values).unwrap_or_default();
+    match theme.render(routes::SITEMAP, &context) {
+        Ok(text) => published.put_made(
+            usize::MAX - 1,
+            routes::SITEMAP.into(),
+            Arc::new(text.into_bytes()),
+            key,
+        ),
+        Err(e) => published.fail(usize::MAX - 1, e),
     }
 }
 

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use rayon::prelude::*;
 
 use super::dates;
 use super::plain::Plain;
@@ -20,8 +19,9 @@ use crate::links::encode_query_value;
 const DESCRIPTION_LIMIT: usize = 280;
 
 /// What a session's Google Calendar and Outlook links are made of, already encoded for a
-/// query: made once per session and language (the programme, each of its people's pages and
-/// the agenda's data all show them), and held in half the room of the two links.
+/// query, made where a page or the agenda's data shows them and not kept: kept for every
+/// session of every language, they were ten megabytes of a large event's peak memory, and
+/// making them again for each of a session's people's pages costs less than 1% of a build.
 pub(super) struct OneTap {
     /// The title, encoded.
     title: String,
@@ -33,29 +33,15 @@ pub(super) struct OneTap {
     zone: Tz,
 }
 
-/// The links of every session of the programme, by day, in the language of `plain`.
-pub(super) type OneTaps = Vec<Vec<Option<OneTap>>>;
-
 impl OneTap {
-    /// The links of every session of the programme, by day (see [`OneTap::new`]).
-    pub(super) fn all(config: &Config, plain: &Plain) -> OneTaps {
-        plain
-            .event
-            .programme
-            .days
-            .iter()
-            .map(|day| {
-                day.sessions
-                    .par_iter()
-                    .map(|session| OneTap::new(config, plain, day, session))
-                    .collect()
-            })
-            .collect()
-    }
-
     /// The links of a session that attendees choose to attend (see `Kind::is_chosen`) and
     /// that was not cancelled, in the language of `plain`.
-    fn new(config: &Config, plain: &Plain, day: &Day, session: &Session) -> Option<OneTap> {
+    pub(super) fn new(
+        config: &Config,
+        plain: &Plain,
+        day: &Day,
+        session: &Session,
+    ) -> Option<OneTap> {
         if !session.kind.is_chosen() || session.cancelled {
             return None;
         }

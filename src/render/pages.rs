@@ -22,7 +22,6 @@ use super::dates::{DateFormats, DayTimes};
 use super::grammar::Grammar;
 use super::localize::{Localized, Localizer};
 use super::minify;
-use super::one_tap::{OneTap, OneTaps};
 use super::plain::Plain;
 use super::publish::Published;
 use super::qr::Printed;
@@ -59,8 +58,6 @@ pub(crate) struct LanguageViews<'a> {
     organisers: Vec<PersonView>,
     /// The JSON-LD of every session.
     sessions_ld: Arc<Sessions>,
-    /// Each session's links to put it in a web calendar.
-    one_taps: Arc<OneTaps>,
     /// The hashes of the programme and of each speaker and page.
     keys: &'a EventKeys,
     /// What the template context of every page of the language has ([`LanguageValues`]).
@@ -167,7 +164,6 @@ impl<'a> LanguageViews<'a> {
             people,
             organisers,
             sessions_ld: Arc::default(),
-            one_taps: Arc::default(),
             keys,
             base: Context::new(),
             base_key: 0,
@@ -177,9 +173,6 @@ impl<'a> LanguageViews<'a> {
         // Made from the views' own text, so once they are.
         views.sessions_ld = memos.sessions.get_or(language_programme, || {
             Arc::new(Sessions::new(config, &views.plain()))
-        });
-        views.one_taps = memos.one_taps.get_or(language_programme, || {
-            Arc::new(OneTap::all(config, &views.plain()))
         });
         let (base, base_key) = {
             let values = views.language_values();
@@ -549,7 +542,7 @@ impl<'a> LanguageViews<'a> {
             strings: &self.strings,
             plain,
             grammar: &self.grammar,
-            one_taps: &self.one_taps,
+            config: self.config,
         }
     }
 }

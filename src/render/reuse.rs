@@ -8,7 +8,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::dates::DayTimes;
-use super::one_tap::OneTaps;
 use super::structured::Sessions;
 use super::views::PersonView;
 use crate::event::Event;
@@ -44,8 +43,6 @@ pub(crate) struct ViewMemos {
     pub(super) markdown: Memo<Arc<str>>,
     /// The JSON-LD of every session of a language.
     pub(super) sessions: Memo<Arc<Sessions>>,
-    /// The web calendar links of every session of a language.
-    pub(super) one_taps: Memo<Arc<OneTaps>>,
     /// When each day and session of a language is, as it writes dates and times.
     pub(super) times: Memo<Arc<Vec<DayTimes>>>,
     /// The speakers as a language shows them.
@@ -58,7 +55,6 @@ impl ViewMemos {
         ViewMemos {
             markdown: Memo::new(),
             sessions: Memo::new(),
-            one_taps: Memo::new(),
             times: Memo::new(),
             people: Memo::new(),
         }
@@ -69,7 +65,6 @@ impl ViewMemos {
         ViewMemos {
             markdown: Memo::disabled(),
             sessions: Memo::disabled(),
-            one_taps: Memo::disabled(),
             times: Memo::disabled(),
             people: Memo::disabled(),
         }
@@ -79,7 +74,6 @@ impl ViewMemos {
     pub(crate) fn finish(&mut self, succeeded: bool) {
         self.markdown.finish(succeeded);
         self.sessions.finish(succeeded);
-        self.one_taps.finish(succeeded);
         self.times.finish(succeeded);
         self.people.finish(succeeded);
     }

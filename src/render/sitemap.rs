@@ -8,10 +8,10 @@ use super::routes::{self, PageRef};
 use crate::config::Config;
 use crate::event::Event;
 
-/// The context of `sitemap.xml`: every page of `pages`, in every language.
-pub(crate) fn context(config: &Config, event: &Event, pages: &[PageRef]) -> Context {
+/// What `sitemap.xml` is given: every page of `pages`, in every language.
+pub(crate) fn values(config: &Config, event: &Event, pages: &[PageRef]) -> SitemapValues {
     let base = &config.base_url;
-    let values = SitemapValues {
+    SitemapValues {
         base_url: base.to_string(),
         pages: pages
             .iter()
@@ -26,8 +26,7 @@ pub(crate) fn context(config: &Config, event: &Event, pages: &[PageRef]) -> Cont
                     .collect(),
             })
             .collect(),
-    };
-    Context::from_serialize(values).unwrap_or_default()
+    }
 }
 
 /// The context of `robots.txt`.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::dates::{DateFormats, DayTimes, Times};
 use super::grammar::Grammar;
 use super::localize::{Localized, Localizer};
-use super::one_tap::{OneTap, OneTaps};
+use super::one_tap::OneTap;
 use super::plain::Plain;
 use super::routes::{self, PageRef};
 use super::strings::Strings;
@@ -231,15 +231,22 @@ pub(crate) struct DayView {
 }
 
 /// What a language's views of sessions are made from besides the event: its text chosen by
-/// the localizer, and as plain text, and each session's links to a web calendar.
+/// the localizer, and as plain text.
 pub(crate) struct Sources<'s> {
+    pub(crate) config: &'s Config,
     pub(crate) event: &'s Event,
     pub(crate) localizer: &'s Localizer<'s>,
     pub(crate) strings: &'s Strings,
     pub(crate) plain: &'s Plain<'s>,
     pub(crate) grammar: &'s Grammar,
-    /// Each session's links to put it in a web calendar, by day.
-    pub(crate) one_taps: &'s OneTaps,
+}
+
+impl Sources<'_> {
+    /// The links to put the `s`th session of the `d`th day in a web calendar.
+    pub(crate) fn one_tap(&self, d: usize, s: usize) -> Option<OneTap> {
+        let day = &self.event.programme.days[d];
+        OneTap::new(self.config, self.plain, day, &day.sessions[s])
+    }
 }
 
 impl DayView {
@@ -250,8 +257,10 @@ impl DayView {
             .sessions
             .iter()
             .zip(&times.sessions)
-            .zip(&sources.one_taps[d])
-            .map(|((session, times), one_tap)| SessionView::new(session, times, one_tap, sources))
+            .enumerate()
+            .map(|(s, (session, times))| {
+                SessionView::new(session, times, sources.one_tap(d, s), sources)
+            })
             .collect();
         DayView {
             anchor: format!("day-{}", day.date),
@@ -348,7 +357,7 @@ impl SessionView {
     fn new(
         session: &Session,
         times: &Times,
-        one_tap: &Option<OneTap>,
+        one_tap: Option<OneTap>,
         sources: &Sources,
     ) -> SessionView {
         let (event, localizer, strings) = (sources.event, sources.localizer, sources.strings);
@@ -433,7 +442,7 @@ impl AppearanceView {
                 let first = seen.insert((a.day, a.session));
                 let day_model = &event.programme.days[a.day];
                 let session = &day_model.sessions[a.session];
-                let one_tap = &sources.one_taps[a.day][a.session];
+                let one_tap = sources.one_tap(a.day, a.session);
                 let day = &times[a.day];
                 let times = &day.sessions[a.session];
                 let role_key = match a.role {
