@@ -886,6 +886,40 @@ fn a_rebuild_in_memory_after_each_kind_of_edit_is_what_a_fresh_build_makes() {
 }
 
 #[test]
+fn a_rebuild_in_memory_keeps_the_sitemap_until_an_address_changes() {
+    // Kept means the last build's bytes, shared, not made again: at a large event the sitemap
+    // was a sixth of `serve`'s rebuild after a biography edit.
+    let site = Site::copy_of("multilingual");
+    let root = site.root();
+    let options = majlis::Options::default();
+    let mut cache = majlis::Cache::new();
+    let mut rebuild = || {
+        majlis::build_with(&root, &options, &mut cache)
+            .unwrap()
+            .output
+    };
+    let sitemap = |output: &majlis::output::Output| output.get("sitemap.xml").unwrap().as_ptr();
+    // The first build has nothing to keep; the second makes the sitemap with its key.
+    rebuild();
+    let first = rebuild();
+    site.edit(
+        "content/speakers/amelie-durand.fr.md",
+        "trois villes",
+        "quatre villes",
+    );
+    let biography = rebuild();
+    assert_eq!(sitemap(&biography), sitemap(&first), "made again");
+    site.edit(
+        "content/pages/about.fr.md",
+        "slug: a-propos",
+        "slug: le-forum",
+    );
+    let renamed = rebuild();
+    assert_ne!(sitemap(&renamed), sitemap(&biography), "kept");
+    assert!(String::from_utf8_lossy(renamed.get("sitemap.xml").unwrap()).contains("/le-forum/"));
+}
+
+#[test]
 fn a_published_file_changed_by_hand_is_written_again() {
     let site = Site::copy_of("minimal");
     let built = site.built();

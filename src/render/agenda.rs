@@ -143,7 +143,7 @@ pub(super) fn data(sources: &Sources, times: &[DayTimes], events: &SessionEvents
                 continue;
             }
             let kind = session.kind.name();
-            let one_tap = sources.one_tap(d, s);
+            let one_tap = sources.one_tap(day, session);
             sessions.push(SessionData {
                 id: &session.id,
                 day: d,

@@ -292,7 +292,7 @@ fn render_feeds(
             },
         );
     }
-    publish_sitemap(config, event, theme, published);
+    publish_sitemap(config, event, theme, published, order);
     // A site's own robots.txt, in `content/static/`, is published in its place.
     if !event
         .statics
@@ -311,10 +311,17 @@ fn render_feeds(
 }
 
 /// The sitemap: every page but the agenda and the search page, which are each attendee's own
-/// and empty for a search engine. `serve` keeps the last one until a page is added, taken
-/// away or renamed: at a large event it lists 9,000 addresses, and making it again after
-/// every edit was a sixth of the edit's rebuild.
-fn publish_sitemap(config: &Config, event: &Event, theme: &Theme, published: &Published) {
+/// and empty for a search engine. A store that reuses (`serve`'s, or an output folder with a
+/// manifest) keeps the last one until an address or a template changes: at a large event it
+/// lists 9,000 addresses, and making it again after every edit was a sixth of `serve`'s
+/// rebuild. `order` is its place in the site's order, for errors.
+fn publish_sitemap(
+    config: &Config,
+    event: &Event,
+    theme: &Theme,
+    published: &Published,
+    order: usize,
+) {
     let pages: Vec<PageRef> = PageRef::all(event)
         .into_iter()
         .filter(|page| !matches!(page, PageRef::Agenda | PageRef::Search))
@@ -331,13 +338,11 @@ fn publish_sitemap(config: &Config, event: &Event, theme: &Theme, published: &Pu
     // Values of plain strings always serialize.
     let context = tera::Context::from_serialize(values).unwrap_or_default();
     match theme.render(routes::SITEMAP, &context) {
-        Ok(text) => published.put_made(
-            usize::MAX - 1,
-            routes::SITEMAP.into(),
-            Arc::new(text.into_bytes()),
-            key,
-        ),
-        Err(e) => published.fail(usize::MAX - 1, e),
+        Ok(text) => {
+            let bytes = Arc::new(text.into_bytes());
+            published.put_made(order, routes::SITEMAP.into(), bytes, key)
+        }
+        Err(e) => published.fail(order, e),
     }
 }
 

@@ -509,8 +509,7 @@ impl<'a> LanguageViews<'a> {
             .days
             .iter()
             .zip(self.times.iter())
-            .enumerate()
-            .map(|(d, (day, times))| DayView::new(d, day, times, &sources))
+            .map(|(day, times)| DayView::new(day, times, &sources))
             .collect()
     }
 

@@ -230,8 +230,9 @@ pub(crate) struct DayView {
     sessions: Vec<SessionView>,
 }
 
-/// What a language's views of sessions are made from besides the event: its text chosen by
-/// the localizer, and as plain text.
+/// What a language's views of sessions are made from besides the event: the configuration
+/// (the site's address, in the web calendar links), its text chosen by the localizer, and as
+/// plain text.
 pub(crate) struct Sources<'s> {
     pub(crate) config: &'s Config,
     pub(crate) event: &'s Event,
@@ -242,25 +243,21 @@ pub(crate) struct Sources<'s> {
 }
 
 impl Sources<'_> {
-    /// The links to put the `s`th session of the `d`th day in a web calendar.
-    pub(crate) fn one_tap(&self, d: usize, s: usize) -> Option<OneTap> {
-        let day = &self.event.programme.days[d];
-        OneTap::new(self.config, self.plain, day, &day.sessions[s])
+    /// The links to put `session`, of `day`, in a web calendar.
+    pub(crate) fn one_tap(&self, day: &Day, session: &Session) -> Option<OneTap> {
+        OneTap::new(self.config, self.plain, day, session)
     }
 }
 
 impl DayView {
-    /// The `d`th day of the programme.
-    pub(crate) fn new(d: usize, day: &Day, times: &DayTimes, sources: &Sources) -> DayView {
+    /// A day of the programme, with its `times` in the language.
+    pub(crate) fn new(day: &Day, times: &DayTimes, sources: &Sources) -> DayView {
         let localizer = sources.localizer;
         let sessions = day
             .sessions
             .iter()
             .zip(&times.sessions)
-            .enumerate()
-            .map(|(s, (session, times))| {
-                SessionView::new(session, times, sources.one_tap(d, s), sources)
-            })
+            .map(|(session, times)| SessionView::new(day, session, times, sources))
             .collect();
         DayView {
             anchor: format!("day-{}", day.date),
@@ -354,13 +351,9 @@ impl Labels<'_> {
 }
 
 impl SessionView {
-    fn new(
-        session: &Session,
-        times: &Times,
-        one_tap: Option<OneTap>,
-        sources: &Sources,
-    ) -> SessionView {
+    fn new(day: &Day, session: &Session, times: &Times, sources: &Sources) -> SessionView {
         let (event, localizer, strings) = (sources.event, sources.localizer, sources.strings);
+        let one_tap = sources.one_tap(day, session);
         let labels = Labels {
             strings,
             grammar: sources.grammar,
@@ -442,7 +435,7 @@ impl AppearanceView {
                 let first = seen.insert((a.day, a.session));
                 let day_model = &event.programme.days[a.day];
                 let session = &day_model.sessions[a.session];
-                let one_tap = sources.one_tap(a.day, a.session);
+                let one_tap = sources.one_tap(day_model, session);
                 let day = &times[a.day];
                 let times = &day.sessions[a.session];
                 let role_key = match a.role {
